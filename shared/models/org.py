@@ -1,0 +1,114 @@
+"""The hall's organisation: sites, departments, queues, windows, terminals and settings."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shared.models.base import Base, CreatedMixin, IdMixin
+
+SITE_KINDS = ("district", "subcentre", "township")
+QUEUE_POLICIES = ("strict", "interleave")
+
+window_queues = Table(
+    "window_queues",
+    Base.metadata,
+    Column("window_id", ForeignKey("windows.id", ondelete="CASCADE"), primary_key=True),
+    Column("queue_id", ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Site(IdMixin, CreatedMixin, Base):
+    """A service location: the district hall, the sub-centre, or a township centre."""
+
+    __tablename__ = "sites"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    queues: Mapped[list[Queue]] = relationship(back_populates="site", order_by="Queue.prefix")
+    windows: Mapped[list[Window]] = relationship(back_populates="site", order_by="Window.number")
+
+
+class Department(IdMixin, Base):
+    """One of the district's departments (部门)."""
+
+    __tablename__ = "departments"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    short_name: Mapped[str] = mapped_column(String(40), default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class Queue(IdMixin, Base):
+    """A ticket series (业务类型) with a letter prefix at one site."""
+
+    __tablename__ = "queues"
+    __table_args__ = (UniqueConstraint("site_id", "prefix"),)
+
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    prefix: Mapped[str] = mapped_column(String(4))
+    name: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    policy: Mapped[str] = mapped_column(String(20), default="strict")
+    interleave_n: Mapped[int] = mapped_column(default=3)
+    default_service_minutes: Mapped[int] = mapped_column(default=8)
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    site: Mapped[Site] = relationship(back_populates="queues")
+    windows: Mapped[list[Window]] = relationship(
+        secondary=window_queues, back_populates="queues", order_by="Window.number"
+    )
+
+
+class Window(IdMixin, Base):
+    """A numbered counter (窗口) serving one or more queues."""
+
+    __tablename__ = "windows"
+    __table_args__ = (UniqueConstraint("site_id", "number"),)
+
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(String(60))
+    location: Mapped[str] = mapped_column(String(100), default="")
+    # Position on the hall map, as fractions of its width and height.
+    map_x: Mapped[float | None]
+    map_y: Mapped[float | None]
+    active: Mapped[bool] = mapped_column(default=True)
+
+    site: Mapped[Site] = relationship(back_populates="windows")
+    queues: Mapped[list[Queue]] = relationship(
+        secondary=window_queues, back_populates="windows", order_by="Queue.prefix"
+    )
+
+
+class Terminal(IdMixin, CreatedMixin, Base):
+    """A kiosk, console or display PC, with where it stands and how it prints."""
+
+    __tablename__ = "terminals"
+
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    location: Mapped[str] = mapped_column(String(100), default="")
+    printer: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Setting(IdMixin, Base):
+    """A configuration value, hall-wide (``site_id`` null) or for one site."""
+
+    __tablename__ = "settings"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"))
+    key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[Any] = mapped_column(JSON)

@@ -1,0 +1,170 @@
+"""Design tokens and the one application stylesheet, for normal and elder (长辈) mode.
+
+Screens never call ``setStyleSheet`` themselves: they set an object name or a ``role``
+property and the stylesheet built here styles it. Colours are chosen so every text/background
+pair meets 7:1 (elder) or 4.5:1 (normal) contrast; the accessibility check verifies it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from shared.paths import resource_path
+
+FONT_FILE = ("fonts", "wqy-microhei.ttc")
+FONT_FAMILY_FALLBACK = "WenQuanYi Micro Hei"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """One mode's design tokens (sizes in px, colours as #rrggbb)."""
+
+    name: str
+    font_px: int
+    small_px: int
+    title_px: int
+    huge_px: int
+    min_target: int
+    spacing: int
+    radius: int
+    min_contrast: float
+    bg: str = "#f4f6f9"
+    surface: str = "#ffffff"
+    text: str = "#1a1a1a"
+    muted: str = "#4a4f57"
+    primary: str = "#0b4f9c"
+    primary_text: str = "#ffffff"
+    accent: str = "#a8320f"
+    success: str = "#14632d"
+    warning_bg: str = "#fff4d6"
+    warning_text: str = "#5c3b00"
+    danger: str = "#a11a1a"
+    border: str = "#6b7380"
+    focus: str = "#d97706"
+
+
+NORMAL = Tokens(
+    name="normal",
+    font_px=20,
+    small_px=16,
+    title_px=30,
+    huge_px=96,
+    min_target=44,
+    spacing=12,
+    radius=10,
+    min_contrast=4.5,
+)
+# Elder mode: bigger everything and a darker palette so all pairs reach 7:1.
+ELDER = Tokens(
+    name="elder",
+    font_px=28,
+    small_px=24,
+    title_px=40,
+    huge_px=128,
+    min_target=60,
+    spacing=16,
+    radius=12,
+    min_contrast=7.0,
+    bg="#ffffff",
+    muted="#2b2f36",
+    primary="#08386f",
+    accent="#7a2209",
+    success="#0c4420",
+    warning_text="#3d2700",
+    danger="#7c0f0f",
+    border="#2b2f36",
+)
+
+
+def tokens_for(elder: bool) -> Tokens:
+    """The tokens of the mode."""
+    return ELDER if elder else NORMAL
+
+
+def load_fonts(app: QApplication) -> str:
+    """Register the bundled CJK font and make it the application font; returns its family."""
+    family = FONT_FAMILY_FALLBACK
+    try:
+        font_id = QFontDatabase.addApplicationFont(str(resource_path(*FONT_FILE)))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if families:
+            family = families[0]
+    except FileNotFoundError:
+        pass
+    app.setFont(QFont(family))
+    return family
+
+
+def stylesheet(t: Tokens) -> str:
+    """The application stylesheet for one mode."""
+    return f"""
+    QWidget {{
+        background: {t.bg}; color: {t.text}; font-size: {t.font_px}px;
+    }}
+    QLabel {{ background: transparent; }}
+    QLabel[role="title"] {{ font-size: {t.title_px}px; font-weight: bold; }}
+    QLabel[role="muted"] {{ color: {t.muted}; font-size: {t.small_px}px; }}
+    QLabel[role="huge"] {{ font-size: {t.huge_px}px; font-weight: bold; color: {t.primary}; }}
+    QLabel[role="notice"] {{
+        background: {t.warning_bg}; color: {t.warning_text};
+        border-radius: {t.radius}px; padding: {t.spacing}px;
+    }}
+    QLabel[role="error"] {{ color: {t.danger}; font-weight: bold; }}
+    QLabel[role="ok"] {{ color: {t.success}; font-weight: bold; }}
+    QFrame[role="card"] {{
+        background: {t.surface}; border: 1px solid {t.border}; border-radius: {t.radius}px;
+    }}
+    QFrame[role="banner"] {{ background: {t.primary}; }}
+    QFrame[role="banner"] QLabel {{ color: {t.primary_text}; background: {t.primary}; }}
+    QPushButton {{
+        background: {t.surface}; color: {t.primary}; border: 2px solid {t.primary};
+        border-radius: {t.radius}px; padding: {t.spacing // 2}px {t.spacing}px;
+        min-height: {t.min_target}px; min-width: {t.min_target}px;
+    }}
+    QPushButton:focus {{ border: 3px solid {t.focus}; }}
+    QPushButton:pressed {{ background: {t.primary}; color: {t.primary_text}; }}
+    QPushButton:disabled {{ color: {t.muted}; border-color: {t.muted}; }}
+    QPushButton[role="primary"] {{
+        background: {t.primary}; color: {t.primary_text}; font-weight: bold;
+    }}
+    QPushButton[role="primary"]:disabled {{ background: {t.muted}; color: {t.primary_text}; }}
+    QPushButton[role="tile"] {{
+        background: {t.primary}; color: {t.primary_text}; font-size: {t.title_px}px;
+        font-weight: bold; border-radius: {t.radius * 2}px; padding: {t.spacing * 2}px;
+    }}
+    QPushButton[role="tile"]:pressed {{ background: {t.text}; }}
+    QPushButton[role="danger"] {{ color: {t.danger}; border-color: {t.danger}; }}
+    QPushButton[role="nav"] {{ font-weight: bold; }}
+    QLineEdit, QComboBox, QSpinBox, QDateEdit, QTimeEdit, QPlainTextEdit, QTextEdit {{
+        background: {t.surface}; color: {t.text}; border: 2px solid {t.border};
+        border-radius: {t.radius // 2}px; padding: 4px 8px; min-height: {t.min_target - 12}px;
+    }}
+    QLineEdit:focus, QComboBox:focus {{ border-color: {t.focus}; }}
+    QListWidget, QTableView, QTreeView, QTableWidget {{
+        background: {t.surface}; color: {t.text}; border: 1px solid {t.border};
+        alternate-background-color: {t.bg};
+    }}
+    QHeaderView::section {{
+        background: {t.bg}; color: {t.text}; font-weight: bold; padding: 4px;
+        border: 0; border-bottom: 1px solid {t.border};
+    }}
+    QTabBar::tab {{
+        background: {t.bg}; color: {t.text}; padding: 8px 16px; min-height: {t.min_target - 16}px;
+    }}
+    QTabBar::tab:selected {{ background: {t.surface}; color: {t.primary}; font-weight: bold; }}
+    QCheckBox {{ background: transparent; min-height: {t.min_target}px; }}
+    QCheckBox::indicator {{ width: {t.min_target // 2}px; height: {t.min_target // 2}px; }}
+    QScrollBar:vertical {{ width: {t.min_target // 2 + 8}px; background: {t.bg}; }}
+    QScrollBar::handle:vertical {{ background: {t.border}; min-height: {t.min_target}px;
+        border-radius: 6px; }}
+    """
+
+
+def apply_theme(app: QApplication, elder: bool = False) -> Tokens:
+    """Apply the mode's stylesheet to the whole application; returns its tokens."""
+    tokens = tokens_for(elder)
+    app.setStyleSheet(stylesheet(tokens))
+    return tokens
