@@ -64,7 +64,7 @@ def test_foreign_keys_are_enforced(factory: sessionmaker[Session]) -> None:
 
     from shared.models import Queue
 
-    with pytest.raises(Exception, match="(?i)foreign key"), factory.begin() as session:
+    with pytest.raises(Exception, match=r"(?i)foreign key"), factory.begin() as session:
         session.add(Queue(site_id=uuid.uuid4(), prefix="A", name="x"))
         session.flush()
 
