@@ -1,0 +1,12 @@
+"""Pure renderers: a plain object in, bytes out (PDF now; ESC/POS and PNG to follow).
+
+Nothing here imports Qt or touches a printer, so tests render and read the bytes back, and the
+same layout feeds every output format.
+"""
+
+from __future__ import annotations
+
+from shared.rendering.fonts import CJK_FONT, register_cjk_font
+from shared.rendering.ticket import TicketSlip, render_ticket_pdf, ticket_layout
+
+__all__ = ["CJK_FONT", "TicketSlip", "register_cjk_font", "render_ticket_pdf", "ticket_layout"]

@@ -1,0 +1,112 @@
+"""The numbered ticket slip a visitor takes away: its data, its layout, and its PDF.
+
+:class:`TicketSlip` is plain data (no ORM object), so the kiosk and the console build it from a
+service result and hand it to any renderer. :func:`ticket_layout` decides what the paper says
+once; the PDF renderer here and the ESC/POS and PNG renderers (issue #3) draw that same list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from shared.clock import to_local
+from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text
+from shared.rendering.pdf import render_receipt_pdf
+
+FOOTER = "请留意叫号屏和语音提示"
+
+
+@dataclass(frozen=True)
+class TicketSlip:
+    """Everything printed on a ticket.
+
+    Attributes:
+        hall_name: the site's display name, printed as the heading.
+        site_code: the site's short code (small print, and part of the QR payload).
+        number: the ticket number, e.g. ``"A001"``.
+        queue_name: the queue (业务类型) the ticket waits in.
+        people_ahead: tickets waiting before this one at issue time.
+        wait_minutes: the estimated wait as a ``(min, max)`` range in minutes, or ``None`` when
+            there is no estimate.
+        issued_at: the issue instant, timezone-aware; printed in hall-local time.
+        business_date: the business day the ticket belongs to.
+        matter_name: the service matter chosen, if the visitor picked one.
+        materials: the matter's checklist, ``{"name", "original", "copy"}`` dicts (counts).
+        qr_payload: the QR code's content (ASCII), or ``None`` for no code.
+    """
+
+    hall_name: str
+    site_code: str
+    number: str
+    queue_name: str
+    people_ahead: int
+    wait_minutes: tuple[int, int] | None
+    issued_at: datetime
+    business_date: date
+    matter_name: str | None = None
+    materials: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+    qr_payload: str | None = None
+
+
+def wait_text(wait_minutes: tuple[int, int] | None) -> str:
+    """The wait estimate as printed: a range, never a false precision."""
+    if wait_minutes is None:
+        return "预计等候：暂无估计"
+    low, high = wait_minutes
+    if high <= 0:
+        return "预计等候：即将叫号"
+    if low == high:
+        return f"预计等候：约 {low} 分钟"
+    return f"预计等候：{low}–{high} 分钟"
+
+
+def material_text(material: Mapping[str, Any]) -> str:
+    """One checklist line: a box to tick, the material, and how many originals and copies."""
+    counts = []
+    original = int(material.get("original") or 0)
+    copy = int(material.get("copy") or 0)
+    if original:
+        counts.append(f"原件{original}份")
+    if copy:
+        counts.append(f"复印件{copy}份")
+    suffix = f"（{'，'.join(counts)}）" if counts else ""
+    return f"□ {material['name']}{suffix}"
+
+
+def ticket_layout(slip: TicketSlip) -> list[Element]:
+    """What the ticket says, top to bottom, independent of the output format."""
+    issued = to_local(slip.issued_at)
+    elements: list[Element] = [
+        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True),
+        Rule(),
+        Text(slip.number, Size.HUGE, Align.CENTER, bold=True),
+        Text(slip.queue_name, Size.LARGE, Align.CENTER),
+        Gap(),
+        Text(f"前面还有 {slip.people_ahead} 人", Size.NORMAL, Align.CENTER),
+        Text(wait_text(slip.wait_minutes), Size.NORMAL, Align.CENTER),
+        Text(f"取号时间：{issued:%Y-%m-%d %H:%M}", Size.SMALL, Align.CENTER),
+    ]
+    if slip.matter_name or slip.materials:
+        elements.append(Rule())
+        if slip.matter_name:
+            elements.append(Text(f"办理事项：{slip.matter_name}", bold=True))
+        if slip.materials:
+            elements.append(Text("请备齐以下材料："))
+            elements.extend(Text(material_text(m), Size.SMALL) for m in slip.materials)
+    if slip.qr_payload:
+        elements.append(Qr(slip.qr_payload))
+    else:
+        elements.append(Rule())
+    elements.append(Text(FOOTER, Size.NORMAL, Align.CENTER, bold=True))
+    elements.append(
+        Text(f"{slip.site_code} · 业务日 {slip.business_date:%Y-%m-%d}", Size.SMALL, Align.CENTER)
+    )
+    return elements
+
+
+def render_ticket_pdf(slip: TicketSlip) -> bytes:
+    """The ticket as a one-page 80 mm PDF with the CJK font embedded."""
+    return render_receipt_pdf(ticket_layout(slip), title=f"{slip.hall_name} {slip.number}")
