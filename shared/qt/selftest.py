@@ -1,9 +1,10 @@
 """``--selftest`` for both apps: prove a build can start, from source or frozen.
 
-Run by the packaging script against every bundle (§11): resources resolve, the migrations run,
-a ticket renders with the embedded CJK font, and the real main window builds, shows and paints
-offscreen. It prints one line per step and ``selftest <app>: OK`` (exit 0) or
-``selftest <app>: FAILED at <step>: <error>`` (exit 1) — never a traceback.
+Run by the packaging script against every bundle (§11): resources resolve, the migrations
+run, the PostgreSQL driver loads, a ticket renders with the embedded CJK font, and the real main
+window builds, shows and paints offscreen. It prints one line per step and
+``selftest <app>: OK`` (exit 0) or ``selftest <app>: FAILED at <step>: <error>`` (exit 1) —
+never a traceback.
 
 By default the database is a fresh SQLite file in a temporary folder, so a self-test never
 touches a hall's data (``HALL_DATABASE_URL`` is ignored). Given an explicit URL
@@ -136,6 +137,13 @@ def run_selftest(
             if current != head:
                 raise SelftestFailed(f"database at revision {current}, this build needs {head}")
             detail.append(f"rev {head}")
+
+        with report.running("postgres driver") as detail:
+            # Halls with several PCs share one PostgreSQL server (§6): a bundle without
+            # psycopg's compiled libpq would only fail there, so check it everywhere.
+            import psycopg
+
+            detail.append(f"psycopg {psycopg.__version__}, libpq {psycopg.pq.__impl__}")
 
         with report.running("ticket pdf") as detail:
             pdf = _sample_ticket_pdf()

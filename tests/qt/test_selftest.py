@@ -40,7 +40,7 @@ def test_selftest_passes_with_a_working_window(
     assert run_selftest("kiosk", _label, argv=["hall-kiosk", "--selftest"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "selftest kiosk: OK"
-    for step in ("resources", "database", "ticket pdf", "qt", "window"):
+    for step in ("resources", "database", "postgres driver", "ticket pdf", "qt", "window"):
         assert any(line.startswith(f"selftest kiosk: {step} ok") for line in lines), lines
     assert any("(rev 0001" in line for line in lines)
 
