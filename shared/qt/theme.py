@@ -138,6 +138,15 @@ def stylesheet(t: Tokens) -> str:
     QPushButton[role="tile"]:pressed {{ background: {t.text}; }}
     QPushButton[role="danger"] {{ color: {t.danger}; border-color: {t.danger}; }}
     QPushButton[role="nav"] {{ font-weight: bold; }}
+    QListWidget[role="nav"] {{
+        background: {t.surface}; border: 0; border-right: 1px solid {t.border};
+    }}
+    QListWidget[role="nav"]::item {{
+        color: {t.text}; padding: 0 {t.spacing}px; border-radius: {t.radius // 2}px;
+    }}
+    QListWidget[role="nav"]::item:selected {{
+        background: {t.primary}; color: {t.primary_text}; font-weight: bold;
+    }}
     QLineEdit, QComboBox, QSpinBox, QDateEdit, QTimeEdit, QPlainTextEdit, QTextEdit {{
         background: {t.surface}; color: {t.text}; border: 2px solid {t.border};
         border-radius: {t.radius // 2}px; padding: 4px 8px; min-height: {t.min_target - 12}px;

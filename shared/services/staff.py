@@ -175,7 +175,9 @@ def add_staff(
 
 def list_staff(session: Session) -> list[StaffInfo]:
     """Every account, by username."""
-    sites = dict(session.execute(select(Site.id, Site.code)).tuples().all())
+    sites: dict[uuid.UUID, str] = {
+        row[0]: row[1] for row in session.execute(select(Site.id, Site.code))
+    }
     rows = session.scalars(select(Staff).order_by(Staff.username))
     return [_info(s, sites.get(s.site_id) if s.site_id else None) for s in rows]
 

@@ -1,0 +1,1 @@
+"""Screens of the console shell: they lay widgets out and emit signals, nothing more."""

@@ -1,0 +1,45 @@
+"""The module registry: which modules exist and who sees them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from reception.modules import builtin_registry
+from reception.registry import EVERYONE, ModuleRegistry
+from reception.roles import role_label, roles_text
+from shared.models import ROLES
+
+
+def test_builtin_modules_in_navigation_order() -> None:
+    titles = [spec.title for spec in builtin_registry().all()]
+    assert titles == ["取号台", "叫号", "优先服务", "参观接待", "报表", "管理", "实时动态"]
+
+
+@pytest.mark.parametrize(
+    ("roles", "keys"),
+    [
+        (["guide"], ["ticket_desk", "live"]),
+        (["window"], ["calling", "live"]),
+        (["assistant"], ["priority", "live"]),
+        (["docent"], ["tours", "live"]),
+        (["guide", "docent"], ["ticket_desk", "tours", "live"]),
+        (["manager"], ["ticket_desk", "calling", "priority", "tours", "reports", "admin", "live"]),
+    ],
+)
+def test_modules_follow_roles(roles: list[str], keys: list[str]) -> None:
+    assert [spec.key for spec in builtin_registry().for_roles(roles)] == keys
+
+
+def test_a_key_registers_once() -> None:
+    registry = ModuleRegistry()
+    registry.register_module("x", "甲", EVERYONE, lambda _context: QLabel())
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register_module("x", "乙", ["admin"], lambda _context: QLabel())
+    assert registry.get("x").title == "甲"
+
+
+def test_every_role_has_a_chinese_label() -> None:
+    labels = [role_label(role) for role in ROLES]
+    assert labels == ["系统管理员", "项目经理", "咨询引导", "帮办代办", "综合窗口", "讲解接待"]
+    assert roles_text(["guide", "manager"]) == "项目经理、咨询引导"
