@@ -60,15 +60,14 @@ def doctor(ctx: CliContext, _args: argparse.Namespace) -> int:
     if db["up_to_date"]:
         factory = ctx.session_factory(migrate=False)
         with factory() as session:
-            per_site = dict(
-                session.execute(
+            per_site = {
+                code: count
+                for code, count in session.execute(
                     select(Site.code, func.count(matter_sites.c.matter_id))
                     .outerjoin(matter_sites, matter_sites.c.site_id == Site.id)
                     .group_by(Site.code)
                 )
-                .tuples()
-                .all()
-            )
+            }
             report["counts"] = {
                 "sites": session.scalar(select(func.count()).select_from(Site)),
                 "departments": session.scalar(select(func.count()).select_from(Department)),

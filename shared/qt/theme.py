@@ -169,6 +169,60 @@ def stylesheet(t: Tokens) -> str:
     QScrollBar:vertical {{ width: {t.min_target // 2 + 8}px; background: {t.bg}; }}
     QScrollBar::handle:vertical {{ background: {t.border}; min-height: {t.min_target}px;
         border-radius: 6px; }}
+    """ + kiosk_rules(t)
+
+
+# FreeType's synthetic bold (the bundled CJK font has no bold face) stops at 64 px: bold
+# headings larger than this would render thin.
+BOLD_MAX_PX = 63
+
+
+def kiosk_rules(t: Tokens) -> str:
+    """The kiosk's own roles: big tiles, the 返回首页 button, the idle banner, the PIN pad."""
+    heading_px = min(t.huge_px // 2, BOLD_MAX_PX)
+    return f"""
+    QPushButton[role="kiosk_tile"] {{
+        background: {t.primary}; color: {t.primary_text}; font-size: {heading_px}px;
+        font-weight: bold; border-radius: {t.radius * 2}px; padding: {t.spacing * 2}px;
+        min-height: {t.min_target * 3}px;
+    }}
+    QPushButton[role="kiosk_tile"] QLabel {{ color: {t.primary_text}; background: transparent; }}
+    QLabel[role="tile_title"] {{ font-size: {heading_px}px; font-weight: bold; }}
+    QLabel[role="tile_caption"] {{ font-size: {t.font_px}px; }}
+    QPushButton[role="kiosk_tile"]:pressed {{ background: {t.text}; }}
+    QPushButton[role="kiosk_tile"]:focus {{ border: 4px solid {t.focus}; }}
+    QPushButton[role="kiosk_home"] {{
+        background: {t.primary}; color: {t.primary_text}; font-size: {t.title_px}px;
+        font-weight: bold; min-height: {t.min_target * 2}px; min-width: {t.min_target * 6}px;
+    }}
+    QPushButton[role="kiosk_switch"] {{
+        font-size: {t.title_px}px; font-weight: bold; min-height: {t.min_target + t.spacing}px;
+        padding: {t.spacing // 2}px {t.spacing * 2}px;
+    }}
+    QPushButton[role="kiosk_switch"]:checked {{
+        background: {t.primary}; color: {t.primary_text};
+    }}
+    QPushButton[role="kiosk_key"] {{
+        font-size: {t.title_px}px; font-weight: bold;
+        min-height: {t.min_target * 2}px; min-width: {t.min_target * 2}px;
+    }}
+    QLabel[role="clock"] {{ font-size: {t.title_px}px; font-weight: bold; }}
+    QLabel[role="kiosk_state"] {{ font-size: {t.title_px}px; font-weight: bold; }}
+    QLabel[role="kiosk_heading"] {{ font-size: {heading_px}px; font-weight: bold; }}
+    QLabel[role="kiosk_message"] {{ font-size: {t.title_px}px; }}
+    QLabel[role="kiosk_detail"] {{ color: {t.muted}; font-size: {t.font_px}px; }}
+    QLineEdit[role="kiosk_pin"] {{
+        font-size: {t.title_px}px; min-width: {t.min_target * 6}px; min-height: {t.min_target}px;
+    }}
+    QFrame[role="kiosk_scrim"] {{ background: rgba(0, 0, 0, 150); }}
+    QFrame[role="kiosk_overlay"] {{
+        background: {t.warning_bg}; border: 4px solid {t.warning_text};
+        border-radius: {t.radius * 2}px;
+    }}
+    QFrame[role="kiosk_overlay"] QLabel {{
+        color: {t.warning_text}; background: {t.warning_bg}; font-size: {t.title_px}px;
+        font-weight: bold;
+    }}
     """
 
 
