@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "priority_overdue_minutes": 5,
     "privacy_retention_days": 180,
     "elderly_age": 70,
+    # A no-show may be recalled within this many minutes.
+    "recall_grace_minutes": 15,
     # The PIN that opens the kiosk's hidden admin exit (digits; change it on install).
     "kiosk_admin_pin": "000000",
 }

@@ -1,0 +1,381 @@
+"""A ticket's life at the windows: call next, recall, no-show, transfer, finish, cancel.
+
+Calling order (spec §5): per queue, priority tickets first under the queue's policy —
+``strict`` (always first) or ``interleave`` (at most N normal tickets between two priority
+ones) — then by issue time. Two windows calling at once never get the same ticket: the state
+change is a conditional update that only one of them can win.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session
+
+from shared.clock import utcnow
+from shared.errors import Conflict, NotFound
+from shared.models import Queue, Site, Ticket, Window
+from shared.services.settings import get_setting, site_by_code
+from shared.services.tickets import (
+    TicketView,
+    _event,
+    _require,
+    _window,
+    find_ticket,
+    issue_ticket,
+    today,
+    view,
+)
+from shared.services.waits import estimate_wait
+
+MAX_CALL_ATTEMPTS = 10
+
+
+def _next_in_queue(session: Session, queue: Queue, day: object) -> Ticket | None:
+    waiting = (
+        select(Ticket)
+        .where(
+            Ticket.queue_id == queue.id,
+            Ticket.business_date == day,
+            Ticket.state == "issued",
+        )
+        .order_by(Ticket.issued_at, Ticket.sequence)
+    )
+    first_priority = session.scalar(waiting.where(Ticket.priority.is_not(None)).limit(1))
+    first_normal = session.scalar(waiting.where(Ticket.priority.is_(None)).limit(1))
+    if first_priority is None or first_normal is None:
+        return first_priority or first_normal
+    if queue.policy != "interleave":
+        return first_priority
+    # Interleave: count normal tickets called since the last priority ticket of the day.
+    called = session.execute(
+        select(Ticket.priority)
+        .where(
+            Ticket.queue_id == queue.id,
+            Ticket.business_date == day,
+            Ticket.called_at.is_not(None),
+        )
+        .order_by(Ticket.called_at.desc())
+    ).scalars()
+    normals_since = 0
+    for priority in called:
+        if priority is not None:
+            break
+        normals_since += 1
+    return first_priority if normals_since >= queue.interleave_n else first_normal
+
+
+def _current_at_window(session: Session, window: Window, day: object) -> list[Ticket]:
+    return list(
+        session.scalars(
+            select(Ticket).where(
+                Ticket.window_id == window.id,
+                Ticket.business_date == day,
+                Ticket.state.in_(("called", "serving")),
+            )
+        )
+    )
+
+
+def call_next(
+    session: Session,
+    *,
+    site: str,
+    window: int,
+    staff_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> TicketView | None:
+    """Call the next ticket for a window; the window's current ticket is finished first.
+
+    Returns ``None`` when nobody waits in the window's queues.
+    """
+    now = now or utcnow()
+    the_site = site_by_code(session, site)
+    the_window = _window(session, the_site, window)
+    day = today(session, the_site, now)
+    for current in _current_at_window(session, the_window, day):
+        _finish(session, current, now, staff_id=staff_id, auto=True)
+    for _attempt in range(MAX_CALL_ATTEMPTS):
+        candidates = [
+            t
+            for q in the_window.queues
+            if q.active
+            if (t := _next_in_queue(session, q, day)) is not None
+        ]
+        if not candidates:
+            return None
+        # Across the window's queues: priority first, then issue time.
+        best = min(candidates, key=lambda t: (t.priority is None, t.issued_at, t.sequence))
+        result = session.execute(
+            update(Ticket)
+            .where(Ticket.id == best.id, Ticket.state == "issued")
+            .values(state="called", called_at=now, window_id=the_window.id)
+            .execution_options(synchronize_session=False)
+        )
+        if cast("CursorResult[Any]", result).rowcount == 1:
+            session.refresh(best)
+            _event(session, best, "called", now, window_id=the_window.id, staff_id=staff_id)
+            return view(session, best, now)
+        session.expire_all()  # another window took it: look again
+    raise Conflict("too much contention calling the next ticket; try again", "请稍后再试。")
+
+
+def recall(
+    session: Session,
+    *,
+    site: str,
+    number: str,
+    staff_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> TicketView:
+    """Call a ticket again: one that is called, or a no-show within the grace period."""
+    now = now or utcnow()
+    ticket = find_ticket(session, site=site, number=number, now=now)
+    if ticket.state == "no_show":
+        the_site = session.get_one(Site, ticket.site_id)
+        grace = timedelta(minutes=int(get_setting(session, "recall_grace_minutes", the_site.id)))
+        missed_at = ticket.finished_at or now
+        if now - missed_at > grace:
+            raise Conflict(
+                f"{ticket.number} missed its call more than {grace} ago; issue a new ticket",
+                f"号码{ticket.number}过号已超过{grace.seconds // 60}分钟，请重新取号。",
+            )
+        ticket.state = "called"
+        ticket.finished_at = None
+    else:
+        _require(ticket, ("called",), "recall")
+    ticket.recall_count += 1
+    ticket.called_at = now
+    _event(session, ticket, "recalled", now, window_id=ticket.window_id, staff_id=staff_id)
+    return view(session, ticket, now)
+
+
+def no_show(
+    session: Session,
+    *,
+    site: str,
+    number: str,
+    staff_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> TicketView:
+    """Mark a called ticket as not present."""
+    now = now or utcnow()
+    ticket = find_ticket(session, site=site, number=number, now=now)
+    _require(ticket, ("called",), "mark as no-show")
+    ticket.state = "no_show"
+    ticket.finished_at = now
+    _event(session, ticket, "no_show", now, window_id=ticket.window_id, staff_id=staff_id)
+    return view(session, ticket, now)
+
+
+def start_service(
+    session: Session,
+    *,
+    site: str,
+    number: str,
+    staff_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> TicketView:
+    """The visitor has arrived at the window."""
+    now = now or utcnow()
+    ticket = find_ticket(session, site=site, number=number, now=now)
+    _require(ticket, ("called",), "start serving")
+    ticket.state = "serving"
+    ticket.serving_at = now
+    _event(session, ticket, "serving", now, window_id=ticket.window_id, staff_id=staff_id)
+    return view(session, ticket, now)
+
+
+def _finish(
+    session: Session,
+    ticket: Ticket,
+    now: datetime,
+    *,
+    staff_id: uuid.UUID | None,
+    auto: bool = False,
+) -> None:
+    ticket.state = "done"
+    ticket.finished_at = now
+    _event(
+        session,
+        ticket,
+        "done",
+        now,
+        window_id=ticket.window_id,
+        staff_id=staff_id,
+        detail={"auto": True} if auto else None,
+    )
+
+
+def finish(
+    session: Session,
+    *,
+    site: str,
+    number: str,
+    staff_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> TicketView:
+    """The ticket has been served."""
+    now = now or utcnow()
+    ticket = find_ticket(session, site=site, number=number, now=now)
+    _require(ticket, ("called", "serving"), "finish")
+    _finish(session, ticket, now, staff_id=staff_id)
+    return view(session, ticket, now)
+
+
+def cancel(
+    session: Session,
+    *,
+    site: str,
+    number: str,
+    staff_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> TicketView:
+    """Withdraw a ticket that has not been served."""
+    now = now or utcnow()
+    ticket = find_ticket(session, site=site, number=number, now=now)
+    _require(ticket, ("issued", "called"), "cancel")
+    ticket.state = "cancelled"
+    ticket.finished_at = now
+    _event(session, ticket, "cancelled", now, window_id=ticket.window_id, staff_id=staff_id)
+    return view(session, ticket, now)
+
+
+def transfer(
+    session: Session,
+    *,
+    site: str,
+    number: str,
+    to_queue: str,
+    staff_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> TicketView:
+    """Move a ticket to another queue, keeping its place by issue time.
+
+    The old ticket ends as ``transferred``; the new one takes the target queue's next number
+    (numbers are never shared between queues) but keeps the original issue time, so nobody
+    overtakes the visitor.
+    """
+    now = now or utcnow()
+    old = find_ticket(session, site=site, number=number, now=now)
+    _require(old, ("issued", "called", "serving"), "transfer")
+    target = session.scalar(
+        select(Queue).where(Queue.site_id == old.site_id, Queue.prefix == to_queue.upper())
+    )
+    if target is None:
+        raise NotFound(f"no such queue: {to_queue}", "找不到目标业务。")
+    if target.id == old.queue_id:
+        raise Conflict("the ticket is already in that queue", "号码已在该业务中。")
+    new = issue_ticket(
+        session,
+        site=site,
+        queue=target.prefix,
+        priority=old.priority,
+        channel="desk",
+        override_hours=True,
+        staff_id=staff_id,
+        now=now,
+    )
+    fresh = session.get_one(Ticket, new.id)
+    fresh.issued_at = old.issued_at
+    fresh.matter_id = old.matter_id
+    fresh.transferred_from_id = old.id
+    old.state = "transferred"
+    old.finished_at = now
+    _event(
+        session,
+        old,
+        "transferred",
+        now,
+        window_id=old.window_id,
+        staff_id=staff_id,
+        detail={"to": fresh.number},
+    )
+    session.flush()
+    return view(session, fresh, now)
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    """One queue's state for the day."""
+
+    prefix: str
+    name: str
+    waiting: int
+    priority_waiting: int
+    issued_today: int
+    done_today: int
+    windows: int
+    wait_low: int
+    wait_high: int
+
+
+def queue_status(session: Session, *, site: str, now: datetime | None = None) -> list[QueueStatus]:
+    """Every active queue of a site, with today's counts and the wait for a new ticket."""
+    the_site = site_by_code(session, site)
+    day = today(session, the_site, now)
+    counts: dict[tuple[object, str, bool], int] = {}
+    rows = session.execute(
+        select(Ticket.queue_id, Ticket.state, Ticket.priority.is_not(None), func.count())
+        .where(Ticket.site_id == the_site.id, Ticket.business_date == day)
+        .group_by(Ticket.queue_id, Ticket.state, Ticket.priority.is_not(None))
+    )
+    for queue_id, state, is_priority, count in rows:
+        counts[(queue_id, state, bool(is_priority))] = int(count)
+    result = []
+    for queue in session.scalars(
+        select(Queue)
+        .where(Queue.site_id == the_site.id, Queue.active.is_(True))
+        .order_by(Queue.sort_order, Queue.prefix)
+    ):
+        waiting = sum(v for (q, s, _p), v in counts.items() if q == queue.id and s == "issued")
+        estimate = estimate_wait(session, queue, waiting)
+        result.append(
+            QueueStatus(
+                prefix=queue.prefix,
+                name=queue.name,
+                waiting=waiting,
+                priority_waiting=counts.get((queue.id, "issued", True), 0),
+                issued_today=sum(v for (q, _s, _p), v in counts.items() if q == queue.id),
+                done_today=sum(
+                    v for (q, s, _p), v in counts.items() if q == queue.id and s == "done"
+                ),
+                windows=estimate.windows,
+                wait_low=estimate.low,
+                wait_high=estimate.high,
+            )
+        )
+    return result
+
+
+def window_tickets(
+    session: Session, *, site: str, window: int, now: datetime | None = None
+) -> list[TicketView]:
+    """Today's tickets handled at a window, newest first."""
+    the_site = site_by_code(session, site)
+    the_window = _window(session, the_site, window)
+    day = today(session, the_site, now)
+    tickets = session.scalars(
+        select(Ticket)
+        .where(Ticket.window_id == the_window.id, Ticket.business_date == day)
+        .order_by(Ticket.called_at.desc())
+    )
+    return [view(session, t, now) for t in tickets]
+
+
+__all__ = [
+    "QueueStatus",
+    "call_next",
+    "cancel",
+    "finish",
+    "no_show",
+    "queue_status",
+    "recall",
+    "start_service",
+    "transfer",
+    "window_tickets",
+]
