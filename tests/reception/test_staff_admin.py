@@ -38,16 +38,18 @@ def test_admin_sees_every_account_and_changes_made_elsewhere(
     assert page.summary.text() == f"共 {len(DEMO_STAFF)} 个账号"
 
     factory = create_session_factory(seeded_sqlite_url)
-    with qtbot.wait_signal(page.staff_loaded, timeout=SIGNAL_TIMEOUT_MS) as blocker:
-        with factory.begin() as session:
-            add_staff(
-                session,
-                username="guide4",
-                display_name="马琳",
-                password=DEMO_PASSWORD,
-                roles=["guide", "assistant"],
-            )
-            set_disabled(session, "window3")
+    with (
+        qtbot.wait_signal(page.staff_loaded, timeout=SIGNAL_TIMEOUT_MS) as blocker,
+        factory.begin() as session,
+    ):
+        add_staff(
+            session,
+            username="guide4",
+            display_name="马琳",
+            password=DEMO_PASSWORD,
+            roles=["guide", "assistant"],
+        )
+        set_disabled(session, "window3")
     engine_of(factory).dispose()
     assert blocker.args == [len(DEMO_STAFF) + 1]
     rows = _rows(page)
