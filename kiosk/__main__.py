@@ -1,0 +1,99 @@
+"""Start the kiosk: ``python -m kiosk`` or ``hall-kiosk``.
+
+Options: ``--db URL`` (else ``HALL_DATABASE_URL``, else the default file), ``--site CODE``
+(default: the first site), ``--terminal CODE``, ``--windowed`` (development; otherwise a
+frameless window covering the screen, since ``showFullScreen`` needs a window manager),
+``--elder`` (start in 长辈模式) and ``--selftest`` (build everything offscreen and exit 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.controller import KioskController, KioskOptions
+from kiosk.window import KioskWindow
+from shared.db import create_session_factory
+from shared.qt.theme import load_fonts
+
+WINDOWED_SIZE = (1280, 900)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="hall-kiosk", description="ServiceHall 自助服务终端")
+    parser.add_argument("--db", metavar="URL", help="database URL (else HALL_DATABASE_URL)")
+    parser.add_argument("--site", metavar="CODE", help="site code (default: the first site)")
+    parser.add_argument("--terminal", metavar="CODE", default="kiosk-01", help="terminal code")
+    parser.add_argument("--windowed", action="store_true", help="a normal window (development)")
+    parser.add_argument("--elder", action="store_true", help="start in 长辈模式")
+    parser.add_argument("--selftest", action="store_true", help="check the build and exit")
+    return parser.parse_args(argv)
+
+
+def build_controller(
+    factory: sessionmaker[Session], options: KioskOptions | None = None
+) -> KioskController:
+    """The kiosk window and its controller (not started)."""
+    options = options or KioskOptions()
+    window = KioskWindow(long_press_ms=options.long_press_ms)
+    return KioskController(window, factory, options)
+
+
+def build_window(session_factory: sessionmaker[Session]) -> QWidget:
+    """The kiosk's main window for ``--selftest`` (built, not started)."""
+    return build_controller(session_factory).window
+
+
+def _selftest() -> int:
+    try:
+        from shared.qt.selftest import run_selftest  # written alongside; may not exist yet
+    except ImportError:
+        print("selftest unavailable: shared.qt.selftest is missing", file=sys.stderr)
+        return 1
+    return int(run_selftest("kiosk", build_window) or 0)
+
+
+def _show(window: QWidget, app: QApplication, windowed: bool) -> None:
+    if windowed:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+        return
+    # showFullScreen() does nothing without a window manager; cover the screen instead.
+    window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    window.setGeometry(app.primaryScreen().geometry())
+    window.show()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the kiosk until the admin exit."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.selftest:
+        return _selftest()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("ServiceHall Kiosk")
+    load_fonts(app)
+    try:
+        factory = create_session_factory(args.db)
+    except Exception as exc:  # a bad URL: say so in one line, never a traceback
+        print(f"hall-kiosk: cannot use database URL: {exc}", file=sys.stderr)
+        return 2
+    options = KioskOptions(site_code=args.site, terminal=args.terminal, elder=args.elder)
+    controller = build_controller(factory, options)
+    controller.exit_requested.connect(app.quit)
+    app.aboutToQuit.connect(controller.shutdown)
+    _show(controller.window, app, args.windowed)
+    controller.start()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

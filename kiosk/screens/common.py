@@ -1,0 +1,83 @@
+"""Building blocks shared by kiosk screens: the big 返回首页 button and message screens.
+
+Signals of :class:`MessageScreen`:
+    home_requested(): the visitor pressed 返回首页.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+
+def home_button(parent: QWidget | None = None) -> QPushButton:
+    """The big 返回首页 button every non-home screen carries."""
+    button = QPushButton(QCoreApplication.translate("KioskScreens", "返回首页"), parent)
+    button.setObjectName("homeButton")
+    button.setProperty("role", "kiosk_home")
+    button.setAccessibleName(button.text())
+    button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return button
+
+
+def wrapped_label(text: str, role: str | None = None) -> QLabel:
+    """A centred, word-wrapped label (CJK text wraps anywhere)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    if role:
+        label.setProperty("role", role)
+    return label
+
+
+class MessageScreen(QWidget):
+    """A title, a plain message, and optionally the big 返回首页 button.
+
+    Signals:
+        home_requested(): the visitor pressed 返回首页.
+    """
+
+    home_requested = Signal()
+
+    def __init__(
+        self,
+        title: str,
+        message: str,
+        detail: str = "",
+        *,
+        with_home: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setSpacing(32)
+        layout.addStretch(2)
+        self.title_label = wrapped_label(title, "kiosk_heading")
+        self.title_label.setObjectName("messageTitle")
+        self.message_label = wrapped_label(message, "kiosk_message")
+        self.message_label.setObjectName("messageText")
+        self.detail_label = wrapped_label(detail, "kiosk_detail")
+        self.detail_label.setObjectName("messageDetail")
+        self.detail_label.setVisible(bool(detail))
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.detail_label)
+        layout.addStretch(3)
+        self.home_button: QPushButton | None = None
+        if with_home:
+            self.home_button = home_button(self)
+            layout.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignHCenter)
+            layout.addStretch(1)
+            self.home_button.clicked.connect(self.home_requested)
+
+    def set_message(self, message: str, detail: str = "") -> None:
+        """Change the message and the detail line (hidden when empty)."""
+        self.message_label.setText(message)
+        self.detail_label.setText(detail)
+        self.detail_label.setVisible(bool(detail))
+
+
+class ComingSoonScreen(MessageScreen):
+    """Says plainly that a choice is not available yet and where to go instead (no fake data)."""

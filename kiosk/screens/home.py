@@ -1,0 +1,211 @@
+"""The home screen (spec §3): four big choices, the 长辈模式 switch, the time, the hall's state
+and how many people wait. A view only: it shows what it is given and says what was pressed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.screens import guide, priority, rating, ticket
+from shared.clock import to_local
+from shared.services.home import KioskStatus
+
+NAME = "home"
+
+
+class Tile(QPushButton):
+    """A big choice: a title and a one-line explanation, both inside one button."""
+
+    def __init__(self, title: str, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "kiosk_tile")
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(caption)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        self.title_label = QLabel(title)
+        self.title_label.setProperty("role", "tile_title")
+        self.caption_label = QLabel(caption)
+        self.caption_label.setProperty("role", "tile_caption")
+        self.caption_label.setWordWrap(True)
+        for label in (self.title_label, self.caption_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            # The button takes every touch, wherever on it.
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout.addStretch(1)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.caption_label)
+        layout.addStretch(1)
+
+
+class HomeScreen(QWidget):
+    """The kiosk's home.
+
+    Signals:
+        choice_selected(str): a tile was pressed; the argument is the screen name to open.
+        elder_mode_toggled(bool): the 长辈模式 switch was turned on (True) or off (False).
+    """
+
+    choice_selected = Signal(str)
+    elder_mode_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("homeScreen")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        banner = QFrame()
+        banner.setProperty("role", "banner")
+        banner_row = QHBoxLayout(banner)
+        banner_row.setContentsMargins(32, 20, 32, 20)
+        self.site_label = QLabel(self.tr("政务服务中心"))
+        self.site_label.setObjectName("siteName")
+        self.site_label.setProperty("role", "title")
+        self.clock_label = QLabel("")
+        self.clock_label.setObjectName("clock")
+        self.clock_label.setProperty("role", "clock")
+        self.clock_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        banner_row.addWidget(self.site_label, 1)
+        banner_row.addWidget(self.clock_label)
+        layout.addWidget(banner)
+
+        body = QVBoxLayout()
+        body.setContentsMargins(32, 24, 32, 24)
+        body.setSpacing(24)
+        layout.addLayout(body, 1)
+
+        card = QFrame()
+        card.setProperty("role", "card")
+        card_row = QHBoxLayout(card)
+        card_row.setContentsMargins(24, 16, 24, 16)
+        state_column = QVBoxLayout()
+        self.state_label = QLabel("")
+        self.state_label.setObjectName("hallState")
+        self.state_label.setProperty("role", "kiosk_state")
+        self.hours_label = QLabel("")
+        self.hours_label.setObjectName("hallHours")
+        self.hours_label.setWordWrap(True)
+        state_column.addWidget(self.state_label)
+        state_column.addWidget(self.hours_label)
+        self.waiting_label = QLabel("")
+        self.waiting_label.setObjectName("waiting")
+        self.waiting_label.setProperty("role", "kiosk_state")
+        self.waiting_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        card_row.addLayout(state_column, 1)
+        card_row.addWidget(self.waiting_label)
+        body.addWidget(card)
+
+        grid = QGridLayout()
+        grid.setSpacing(24)
+        self.tiles: dict[str, Tile] = {}
+        choices = [
+            (ticket.NAME, self.tr("取号"), self.tr("领取排队号票")),
+            (guide.NAME, self.tr("办事指南"), self.tr("查看办事要带的材料和流程")),
+            (priority.NAME, self.tr("优先服务"), self.tr("老年人、残疾人、孕妇等优先办理")),
+            (rating.NAME, self.tr("评价"), self.tr("对我们的服务进行评价")),
+        ]
+        for index, (name, title, caption) in enumerate(choices):
+            tile = Tile(title, caption)
+            tile.setObjectName(f"tile_{name}")
+            tile.clicked.connect(lambda _checked=False, n=name: self.choice_selected.emit(n))
+            grid.addWidget(tile, index // 2, index % 2)
+            self.tiles[name] = tile
+        body.addLayout(grid, 1)
+
+        bottom = QHBoxLayout()
+        self.elder_switch = QPushButton()
+        self.elder_switch.setObjectName("elderSwitch")
+        self.elder_switch.setProperty("role", "kiosk_switch")
+        self.elder_switch.setCheckable(True)
+        self.elder_switch.setAccessibleName(self.tr("长辈模式"))
+        self.elder_switch.setAccessibleDescription(self.tr("字更大，按钮更大"))
+        self.elder_switch.toggled.connect(self._show_switch_state)
+        self.elder_switch.toggled.connect(self.elder_mode_toggled)
+        self.hint_label = QLabel(self.tr("请点击您要办理的事项"))
+        self.hint_label.setWordWrap(True)
+        bottom.addWidget(self.elder_switch)
+        bottom.addSpacing(24)
+        bottom.addWidget(self.hint_label, 1)
+        body.addLayout(bottom)
+
+        order = [*self.tiles.values(), self.elder_switch]
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
+        self._show_switch_state(False)
+
+    def _show_switch_state(self, on: bool) -> None:
+        self.elder_switch.setText(self.tr("长辈模式：开") if on else self.tr("长辈模式：关"))
+
+    def set_elder(self, on: bool) -> None:
+        """Show the switch in a state without emitting :attr:`elder_mode_toggled`."""
+        self.elder_switch.blockSignals(True)
+        self.elder_switch.setChecked(on)
+        self.elder_switch.blockSignals(False)
+        self._show_switch_state(on)
+
+    def set_clock(self, now: datetime) -> None:
+        """Show the date and time of an instant, hall-local."""
+        local = to_local(now)
+        weekdays = [
+            self.tr("星期一"),
+            self.tr("星期二"),
+            self.tr("星期三"),
+            self.tr("星期四"),
+            self.tr("星期五"),
+            self.tr("星期六"),
+            self.tr("星期日"),
+        ]
+        date_text = self.tr("{month}月{day}日").format(month=local.month, day=local.day)
+        self.clock_label.setText(
+            f"{date_text} {weekdays[local.weekday()]}  {local.strftime('%H:%M:%S')}"
+        )
+
+    def set_status(self, status: KioskStatus) -> None:
+        """Show the site, the hall's state and the waiting count."""
+        self.site_label.setText(status.site_name)
+        self.waiting_label.setText(self.tr("当前等候 {count} 人").format(count=status.waiting))
+        now = to_local(status.now)
+        if status.is_open:
+            self.state_label.setText(self.tr("营业中"))
+            closes = to_local(status.closes_at) if status.closes_at else None
+            self.hours_label.setText(
+                self.tr("本时段 {time} 结束办理").format(time=closes.strftime("%H:%M"))
+                if closes
+                else ""
+            )
+            return
+        opening = to_local(status.next_opening) if status.next_opening else None
+        if opening is None:
+            self.state_label.setText(self.tr("暂停办理"))
+            self.hours_label.setText(self.tr("开放时间请咨询服务台"))
+            return
+        at = opening.strftime("%H:%M")
+        if opening.date() == now.date():
+            self.state_label.setText(self.tr("休息中"))
+            self.hours_label.setText(self.tr("今天 {time} 开始办理").format(time=at))
+        elif opening.date() == now.date() + timedelta(days=1):
+            self.state_label.setText(self.tr("已下班"))
+            self.hours_label.setText(self.tr("今日已下班，明天 {time} 开始办理").format(time=at))
+        else:
+            self.state_label.setText(self.tr("已下班"))
+            self.hours_label.setText(
+                self.tr("今日已下班，{month}月{day}日 {time} 开始办理").format(
+                    month=opening.month, day=opening.day, time=at
+                )
+            )

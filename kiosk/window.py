@@ -1,0 +1,140 @@
+"""The kiosk shell: a stack of screens with a small registry, the idle banner and the hidden
+admin corner. Screens are built on first show by factories registered by name, so later issues
+plug their flows in without touching the shell.
+
+Signals of :class:`KioskWindow`:
+    screen_shown(str): a screen became current; its name.
+
+Signals of :class:`AdminCorner`:
+    long_pressed(): the corner was held down long enough.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.idle import IdleBanner
+
+HOME = "home"
+LONG_PRESS_MS = 3_000
+CORNER_PX = 96
+
+ScreenFactory = Callable[[], QWidget]
+
+
+class AdminCorner(QWidget):
+    """An invisible square in the top-left corner; holding it opens the admin PIN pad.
+
+    Signals:
+        long_pressed(): held for ``long_press_ms``.
+    """
+
+    long_pressed = Signal()
+
+    def __init__(self, long_press_ms: int = LONG_PRESS_MS, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("adminCorner")
+        self.setAccessibleName(self.tr("管理员入口"))
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(long_press_ms)
+        self._timer.timeout.connect(self.long_pressed)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._timer.start()
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._timer.stop()
+        event.accept()
+
+
+class KioskWindow(QWidget):
+    """The kiosk's one top-level window.
+
+    Signals:
+        screen_shown(str): a screen became current.
+    """
+
+    screen_shown = Signal(str)
+
+    def __init__(self, long_press_ms: int = LONG_PRESS_MS, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kioskWindow")
+        self.setWindowTitle(self.tr("政务服务自助终端"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack)
+        self._factories: dict[str, ScreenFactory] = {}
+        self._screens: dict[str, QWidget] = {}
+        self._current = ""
+        self.idle_banner = IdleBanner(self)
+        self.admin_corner = AdminCorner(long_press_ms, self)
+
+    # -- the registry -------------------------------------------------------------------------
+
+    def register_screen(self, name: str, widget_factory: ScreenFactory) -> None:
+        """Register (or replace) how to build screen ``name``; it is built on first show."""
+        self._factories[name] = widget_factory
+        old = self._screens.pop(name, None)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+
+    def has_screen(self, name: str) -> bool:
+        """True when ``name`` is registered."""
+        return name in self._factories
+
+    def screen(self, name: str) -> QWidget:
+        """The screen ``name``, built now if it was not yet."""
+        widget = self._screens.get(name)
+        if widget is None:
+            widget = self._factories[name]()
+            widget.setObjectName(widget.objectName() or f"screen_{name}")
+            self._screens[name] = widget
+            self.stack.addWidget(widget)
+        return widget
+
+    def show_screen(self, name: str) -> QWidget:
+        """Make ``name`` the current screen; returns it."""
+        widget = self.screen(name)
+        self.stack.setCurrentWidget(widget)
+        self._current = name
+        self.idle_banner.hide()
+        self.screen_shown.emit(name)
+        return widget
+
+    def go_home(self) -> QWidget:
+        """Back to the home screen."""
+        return self.show_screen(HOME)
+
+    @property
+    def current_name(self) -> str:
+        """The name of the current screen ('' before the first)."""
+        return self._current
+
+    # -- overlays -----------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_overlays()
+
+    def _place_overlays(self) -> None:
+        self.idle_banner.setGeometry(self.rect())
+        self.admin_corner.setGeometry(0, 0, CORNER_PX, CORNER_PX)
+        self.admin_corner.raise_()
+
+    def show_idle_warning(self, seconds: int) -> None:
+        """Show or update the countdown banner."""
+        self.idle_banner.show_seconds(seconds)
+        self._place_overlays()
+
+    def hide_idle_warning(self) -> None:
+        """Hide the countdown banner."""
+        self.idle_banner.hide()

@@ -1,0 +1,190 @@
+"""The kiosk home screen (issue #2, items 8 and 11): what it shows and where its choices go."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.controller import OUT_OF_SERVICE, KioskOptions
+from kiosk.screens.common import MessageScreen
+from kiosk.window import HOME
+from shared.changes import record_change
+from shared.clock import business_date
+from shared.db import create_session_factory
+from shared.models import Queue, Site, Ticket
+from shared.qt.a11y import check_accessibility
+from shared.qt.theme import ELDER, NORMAL
+from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, KioskMaker
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+
+CHOICES = {
+    "ticket": "取号功能即将开通，请到服务台取号。",
+    "guide": "办事指南功能即将开通，请到服务台咨询。",
+    "priority": "优先服务功能即将开通，请到服务台说明情况。",
+    "rating": "评价功能即将开通，请到服务台提出您的意见。",
+}
+
+
+def test_home_shows_site_open_state_and_clock(
+    make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
+) -> None:
+    kiosk = make_kiosk(sqlite_factory)
+    home = kiosk.controller.home
+    assert kiosk.window.current_name == HOME
+    assert home.site_label.text() == "华容区政务服务中心"
+    assert home.state_label.text() == "营业中"
+    assert home.hours_label.text() == "本时段 12:00 结束办理"
+    assert home.waiting_label.text() == "当前等候 0 人"
+    assert home.clock_label.text() == "11月26日 星期三  10:05:00"
+
+
+def test_clock_ticks(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
+) -> None:
+    options = KioskOptions(**{**FAST.__dict__, "clock_ms": 50})
+    kiosk = make_kiosk(sqlite_factory, options)
+    kiosk.clock.advance(seconds=1)
+    qtbot.waitUntil(lambda: kiosk.controller.home.clock_label.text().endswith("10:05:01"))
+
+
+@pytest.mark.parametrize(
+    ("instant", "state", "hours"),
+    [
+        # Wednesday 18:00 in the hall: tomorrow morning.
+        (datetime(2025, 11, 26, 10, 0, tzinfo=UTC), "已下班", "今日已下班，明天 08:30 开始办理"),
+        # Wednesday 12:30: the afternoon session later today.
+        (datetime(2025, 11, 26, 4, 30, tzinfo=UTC), "休息中", "今天 14:30 开始办理"),
+        # Friday 18:00: Monday.
+        (
+            datetime(2025, 11, 28, 10, 0, tzinfo=UTC),
+            "已下班",
+            "今日已下班，12月1日 08:30 开始办理",
+        ),
+    ],
+)
+def test_home_shows_closed_hall_and_next_opening(
+    make_kiosk: KioskMaker,
+    sqlite_factory: sessionmaker[Session],
+    clock: FakeClock,
+    instant: datetime,
+    state: str,
+    hours: str,
+) -> None:
+    clock.now = instant
+    home = make_kiosk(sqlite_factory).controller.home
+    assert home.state_label.text() == state
+    assert home.hours_label.text() == hours
+
+
+def _issue_ticket_elsewhere(url: str, now: datetime) -> None:
+    """What another terminal's allocator will do: a ticket row and its change, one commit."""
+    other = create_session_factory(url)
+    try:
+        with other.begin() as session:
+            site = session.scalar(select(Site).where(Site.code == "huarong"))
+            assert site is not None
+            queue = session.scalar(select(Queue).where(Queue.site_id == site.id).limit(1))
+            assert queue is not None
+            ticket = Ticket(
+                id=uuid.uuid4(),
+                site_id=site.id,
+                queue_id=queue.id,
+                business_date=business_date(now),
+                sequence=1,
+                number=f"{queue.prefix}001",
+                state="issued",
+                issued_at=now,
+            )
+            session.add(ticket)
+            session.flush()
+            record_change(session, "ticket", ticket.id, "created", site_id=site.id)
+    finally:
+        other.kw["bind"].dispose()
+
+
+def test_waiting_count_follows_another_terminal_within_a_second(
+    qtbot: QtBot, make_kiosk: KioskMaker, seeded_sqlite_url: str, clock: FakeClock
+) -> None:
+    factory = create_session_factory(seeded_sqlite_url)
+    # The feed, not the 30 s timer, must bring the change.
+    options = KioskOptions(**{**FAST.__dict__, "feed_interval": 0.2})
+    kiosk = make_kiosk(factory, options)
+    home = kiosk.controller.home
+    assert home.waiting_label.text() == "当前等候 0 人"
+    _issue_ticket_elsewhere(seeded_sqlite_url, clock.now)
+    qtbot.waitUntil(lambda: home.waiting_label.text() == "当前等候 1 人", timeout=1000)
+    factory.kw["bind"].dispose()
+
+
+@pytest.mark.parametrize("name", sorted(CHOICES))
+def test_tile_opens_not_yet_screen_and_home_returns(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session], name: str
+) -> None:
+    kiosk = make_kiosk(sqlite_factory)
+    qtbot.mouseClick(kiosk.controller.home.tiles[name], Qt.MouseButton.LeftButton)
+    assert kiosk.window.current_name == name
+    screen = kiosk.window.stack.currentWidget()
+    assert isinstance(screen, MessageScreen)
+    assert screen.message_label.text() == CHOICES[name]
+    assert screen.home_button is not None
+    assert screen.home_button.text() == "返回首页"
+    assert check_accessibility(kiosk.window, NORMAL) == []
+    qtbot.mouseClick(screen.home_button, Qt.MouseButton.LeftButton)
+    assert kiosk.window.current_name == HOME
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_home_passes_accessibility_in_both_modes(
+    qtbot: QtBot,
+    make_kiosk: KioskMaker,
+    sqlite_factory: sessionmaker[Session],
+    size: tuple[int, int],
+) -> None:
+    kiosk = make_kiosk(sqlite_factory, size=size)
+    assert kiosk.controller.tokens is NORMAL
+    assert check_accessibility(kiosk.window, NORMAL) == []
+    qtbot.mouseClick(kiosk.controller.home.elder_switch, Qt.MouseButton.LeftButton)
+    assert kiosk.controller.tokens is ELDER
+    qtbot.wait(10)
+    assert check_accessibility(kiosk.window, ELDER) == []
+
+
+def test_elder_switch_enlarges_everything(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
+) -> None:
+    kiosk = make_kiosk(sqlite_factory)
+    home = kiosk.controller.home
+    switch, tile = home.elder_switch, home.tiles["ticket"]
+    before = (switch.height(), tile.title_label.font().pixelSize(), home.hours_label.font())
+    assert switch.text() == "长辈模式：关"
+    qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
+    qtbot.wait(10)
+    assert switch.isChecked()
+    assert switch.text() == "长辈模式：开"
+    assert switch.height() > before[0]
+    assert tile.title_label.font().pixelSize() > before[1]
+    assert home.hours_label.font().pixelSize() >= 24  # body text ≥ 18 pt in elder mode
+    assert home.hours_label.font().pixelSize() > before[2].pixelSize()
+    qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
+    qtbot.wait(10)
+    assert kiosk.controller.tokens is NORMAL
+    assert tile.title_label.font().pixelSize() == before[1]
+
+
+def test_every_visitor_screen_has_a_way_home(
+    make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
+) -> None:
+    kiosk = make_kiosk(sqlite_factory)
+    for name in [*CHOICES, "admin_pin"]:
+        screen = kiosk.window.show_screen(name)
+        button = screen.findChild(type(kiosk.controller.pin.home_button), "homeButton")
+        assert button is not None and button.isVisibleTo(kiosk.window), name
+        assert button.height() >= 2 * NORMAL.min_target
+    assert kiosk.window.current_name != OUT_OF_SERVICE

@@ -1,0 +1,101 @@
+"""``shared.services.home``: the facts behind the kiosk home screen (no Qt involved)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.errors import NotFound
+from shared.models import Queue, Site, Ticket
+from shared.services.home import kiosk_status, verify_admin_pin
+from shared.services.settings import set_setting
+
+# Wednesday 26 November 2025, 10:05 in the hall.
+NOW = datetime(2025, 11, 26, 2, 5, tzinfo=UTC)
+
+
+def _add_ticket(session: Session, site_code: str, day: date, sequence: int, state: str) -> None:
+    site = session.scalar(select(Site).where(Site.code == site_code))
+    assert site is not None
+    queue = session.scalar(select(Queue).where(Queue.site_id == site.id).limit(1))
+    assert queue is not None
+    session.add(
+        Ticket(
+            id=uuid.uuid4(),
+            site_id=site.id,
+            queue_id=queue.id,
+            business_date=day,
+            sequence=sequence,
+            number=f"{queue.prefix}{sequence:03d}",
+            state=state,
+            issued_at=NOW,
+        )
+    )
+
+
+def test_status_of_the_default_site(sqlite_factory: sessionmaker[Session]) -> None:
+    with sqlite_factory() as session:
+        status = kiosk_status(session, None, now=NOW)
+    assert (status.site_code, status.site_name) == ("huarong", "华容区政务服务中心")
+    assert status.is_open
+    assert status.closes_at == datetime(2025, 11, 26, 4, 0, tzinfo=UTC)  # 12:00 in the hall
+    assert status.next_opening is None
+    assert status.waiting == 0
+    assert status.business_date == date(2025, 11, 26)
+
+
+def test_waiting_counts_only_issued_tickets_of_today_at_the_site(
+    sqlite_factory: sessionmaker[Session],
+) -> None:
+    today, yesterday = date(2025, 11, 26), date(2025, 11, 25)
+    with sqlite_factory.begin() as session:
+        _add_ticket(session, "huarong", today, 1, "issued")
+        _add_ticket(session, "huarong", today, 2, "issued")
+        _add_ticket(session, "huarong", today, 3, "called")
+        _add_ticket(session, "huarong", today, 4, "done")
+        _add_ticket(session, "huarong", yesterday, 1, "issued")
+        _add_ticket(session, "wuhan-new-city", today, 1, "issued")
+    with sqlite_factory() as session:
+        assert kiosk_status(session, "huarong", now=NOW).waiting == 2
+        assert kiosk_status(session, "wuhan-new-city", now=NOW).waiting == 1
+
+
+def test_business_day_follows_the_site_cutover(sqlite_factory: sessionmaker[Session]) -> None:
+    # 02:00 in the hall on the 27th belongs to the 26th with a 03:00 cut-over.
+    early = datetime(2025, 11, 26, 18, 0, tzinfo=UTC)
+    with sqlite_factory.begin() as session:
+        _add_ticket(session, "huarong", date(2025, 11, 26), 1, "issued")
+    with sqlite_factory() as session:
+        status = kiosk_status(session, "huarong", now=early)
+        assert (status.business_date, status.waiting) == (date(2025, 11, 27), 0)
+        assert not status.is_open
+        assert status.next_opening == datetime(2025, 11, 27, 0, 30, tzinfo=UTC)
+    with sqlite_factory.begin() as session:
+        set_setting(session, "business_day_cutover", "03:00")
+    with sqlite_factory() as session:
+        status = kiosk_status(session, "huarong", now=early)
+        assert (status.business_date, status.waiting) == (date(2025, 11, 26), 1)
+
+
+def test_unknown_site_is_refused(sqlite_factory: sessionmaker[Session]) -> None:
+    with sqlite_factory() as session, pytest.raises(NotFound):
+        kiosk_status(session, "nowhere", now=NOW)
+
+
+def test_admin_pin_default_and_per_site(sqlite_factory: sessionmaker[Session]) -> None:
+    with sqlite_factory() as session:
+        assert verify_admin_pin(session, None, "000000")
+        assert not verify_admin_pin(session, None, "123456")
+        assert not verify_admin_pin(session, None, "")
+    with sqlite_factory.begin() as session:
+        site = session.scalar(select(Site).where(Site.code == "huarong"))
+        assert site is not None
+        set_setting(session, "kiosk_admin_pin", "864200", site.id)
+    with sqlite_factory() as session:
+        assert verify_admin_pin(session, "huarong", "864200")
+        assert not verify_admin_pin(session, "huarong", "000000")
+        assert verify_admin_pin(session, "wuhan-new-city", "000000")
