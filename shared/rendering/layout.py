@@ -6,6 +6,8 @@ ESC/POS and PNG renderers decide *how*, including wrapping text to their own wid
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -56,3 +58,35 @@ class Qr:
 
 
 Element = Text | Rule | Gap | Qr
+
+
+# Runs of Latin letters, digits and ASCII punctuation stay together when wrapping ("A001",
+# "2024-05-06"); every other character (Han, full-width punctuation) may break anywhere.
+_TOKEN = re.compile(r"[!-~]+|\s|.", re.DOTALL)
+
+
+def wrap_text(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Split ``text`` into lines no wider than ``width`` (explicit newlines kept).
+
+    ``measure`` gives a string's width in the caller's unit (PDF points, pixels, printer
+    columns), so every renderer breaks lines by the same rule at its own width.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _TOKEN.findall(paragraph):
+            candidate = line + token
+            if measure(candidate) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            # A token wider than the whole line is cut character by character.
+            while measure(line) > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and measure(line[:cut]) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line.rstrip())
+    return lines

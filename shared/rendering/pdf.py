@@ -7,18 +7,16 @@ it reads back (pdftotext, pypdf) and prints without any font installed on the ma
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import qrcode
-import qrcode.constants
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from shared.rendering.fonts import register_cjk_font
-from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text
+from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text, wrap_text
+from shared.rendering.qr import qr_matrix
 
 PAGE_WIDTH = 80 * mm
 MARGIN = 4 * mm
@@ -34,10 +32,6 @@ POINTS: dict[Size, float] = {
     Size.HUGE: 54.0,
 }
 
-# Runs of Latin letters, digits and ASCII punctuation stay together when wrapping ("A001",
-# "2024-05-06"); every other character (Han, full-width punctuation) may break anywhere.
-_TOKEN = re.compile(r"[!-~]+|\s|.", re.DOTALL)
-
 _Draw = Callable[[canvas.Canvas, float], None]
 
 
@@ -49,25 +43,7 @@ class _Block:
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Split ``text`` into lines no wider than ``width`` points (explicit newlines kept)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for token in _TOKEN.findall(paragraph):
-            candidate = line + token
-            if pdfmetrics.stringWidth(candidate, font, size) <= width or not line:
-                line = candidate
-            else:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-            # A token wider than the whole line is cut character by character.
-            while pdfmetrics.stringWidth(line, font, size) > width and len(line) > 1:
-                cut = len(line) - 1
-                while cut > 1 and pdfmetrics.stringWidth(line[:cut], font, size) > width:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line.rstrip())
-    return lines
+    return wrap_text(text, width, lambda s: pdfmetrics.stringWidth(s, font, size))
 
 
 def _text_block(element: Text, font: str) -> _Block:
@@ -114,14 +90,6 @@ def _rule_block() -> _Block:
 def _gap_block(element: Gap) -> _Block:
     height = element.lines * POINTS[Size.NORMAL] * LEADING
     return _Block(height, lambda _c, _top: None)
-
-
-def qr_matrix(payload: str) -> list[list[bool]]:
-    """The QR modules of ``payload`` (medium error correction, no quiet zone)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(payload)
-    code.make(fit=True)
-    return [[bool(cell) for cell in row] for row in code.get_matrix()]
 
 
 def _qr_block(element: Qr) -> _Block:

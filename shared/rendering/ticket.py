@@ -1,8 +1,8 @@
-"""The numbered ticket slip a visitor takes away: its data, its layout, and its PDF.
+"""The numbered ticket slip a visitor takes away: its data, its layout, and its renderings.
 
 :class:`TicketSlip` is plain data (no ORM object), so the kiosk and the console build it from a
-service result and hand it to any renderer. :func:`ticket_layout` decides what the paper says
-once; the PDF renderer here and the ESC/POS and PNG renderers (issue #3) draw that same list.
+service result (:func:`slip_from_view`) and hand it to any renderer. :func:`ticket_layout`
+decides what the paper says once; the PDF, ESC/POS and PNG renderers all draw that same list.
 """
 
 from __future__ import annotations
@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.clock import to_local
+from shared.rendering.escpos_render import DEFAULT_PROFILE, EscposProfile, render_receipt_escpos
 from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text
 from shared.rendering.pdf import render_receipt_pdf
+from shared.rendering.png import DEFAULT_DPI, render_receipt_png
+
+if TYPE_CHECKING:  # the renderers stay importable without the database layer
+    from shared.services.tickets import TicketView
 
 FOOTER = "请留意叫号屏和语音提示"
 
@@ -49,6 +54,31 @@ class TicketSlip:
     matter_name: str | None = None
     materials: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
     qr_payload: str | None = None
+
+
+def slip_from_view(
+    view: TicketView, hall_name: str | None = None, qr_payload: str | None = None
+) -> TicketSlip:
+    """The slip of a ticket as a service returned it.
+
+    Args:
+        view: the ticket (``issue_ticket``, ``view``); people ahead and the wait are as of it.
+        hall_name: the heading; the site's name when not given.
+        qr_payload: the signed code (``shared.services.ticket_codes.ticket_payload``).
+    """
+    return TicketSlip(
+        hall_name=hall_name or view.site_name,
+        site_code=view.site_code,
+        number=view.number,
+        queue_name=view.queue_name,
+        people_ahead=view.people_ahead,
+        wait_minutes=(view.wait.low, view.wait.high),
+        issued_at=view.issued_at,
+        business_date=view.business_date,
+        matter_name=view.matter_name,
+        materials=tuple(view.materials),
+        qr_payload=qr_payload,
+    )
 
 
 def wait_text(wait_minutes: tuple[int, int] | None) -> str:
@@ -110,3 +140,13 @@ def ticket_layout(slip: TicketSlip) -> list[Element]:
 def render_ticket_pdf(slip: TicketSlip) -> bytes:
     """The ticket as a one-page 80 mm PDF with the CJK font embedded."""
     return render_receipt_pdf(ticket_layout(slip), title=f"{slip.hall_name} {slip.number}")
+
+
+def render_ticket_escpos(slip: TicketSlip, profile: EscposProfile = DEFAULT_PROFILE) -> bytes:
+    """The ticket as ESC/POS bytes for a receipt printer with ``profile``."""
+    return render_receipt_escpos(ticket_layout(slip), profile)
+
+
+def render_ticket_png(slip: TicketSlip, dpi: int = DEFAULT_DPI) -> bytes:
+    """The ticket as a PNG preview, 80 mm wide at ``dpi``."""
+    return render_receipt_png(ticket_layout(slip), dpi)

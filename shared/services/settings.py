@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "recall_grace_minutes": 15,
     # The PIN that opens the kiosk's hidden admin exit (digits; change it on install).
     "kiosk_admin_pin": "000000",
+    # The key that signs ticket QR codes (base64); None until first use, when
+    # shared.services.ticket_codes.installation_secret creates and stores a random one.
+    "installation_secret": None,
 }
 
 
