@@ -26,7 +26,7 @@ NOT_INSTALLED_ZH = "打印机驱动未安装，请联系工作人员。"
 
 @runtime_checkable
 class TicketPrinter(Protocol):
-    """Anything that prints a ticket slip."""
+    """Anything that prints a ticket slip (the printers here also offer ``describe()``)."""
 
     def print_ticket(self, slip: TicketSlip) -> None:
         """Print ``slip``; blocks until the bytes are handed over.
@@ -36,6 +36,8 @@ class TicketPrinter(Protocol):
         """
         ...
 
-    def describe(self) -> str:
-        """A short description for logs and the admin screen (no personal data)."""
-        ...
+
+def describe(printer: object) -> str:
+    """A printer's short description for logs (its ``describe()`` when it has one)."""
+    method = getattr(printer, "describe", None)
+    return str(method()) if callable(method) else type(printer).__name__

@@ -25,7 +25,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from sqlalchemy.orm import Session
 
 from shared.printing import PrintError, TicketPrinter, printer_from_config
-from shared.printing.base import NOT_CONNECTED_ZH
+from shared.printing.base import NOT_CONNECTED_ZH, describe
 from shared.qt.tasks import TaskRunner
 from shared.rendering import TicketSlip, render_ticket_png
 from shared.services.tickets import mark_printed
@@ -165,7 +165,7 @@ def print_in_background(
     def printed(error: PrintError | None) -> None:
         ok = error is None
         if error is not None:
-            log.warning("printing %s on %s failed: %s", slip.number, printer.describe(), error)
+            log.warning("printing %s on %s failed: %s", slip.number, describe(printer), error)
 
         def record(session: Session) -> None:
             mark_printed(session, ticket_id, ok)
