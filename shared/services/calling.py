@@ -333,7 +333,7 @@ def queue_status(session: Session, *, site: str, now: datetime | None = None) ->
         .order_by(Queue.sort_order, Queue.prefix)
     ):
         waiting = sum(v for (q, s, _p), v in counts.items() if q == queue.id and s == "issued")
-        estimate = estimate_wait(session, queue, waiting)
+        estimate = estimate_wait(session, queue, waiting, day)
         result.append(
             QueueStatus(
                 prefix=queue.prefix,

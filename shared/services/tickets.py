@@ -146,7 +146,7 @@ def view(session: Session, ticket: Ticket, now: datetime | None = None) -> Ticke
         channel=ticket.channel,
         issued_at=ticket.issued_at,
         people_ahead=ahead,
-        wait=estimate_wait(session, queue, ahead, now=now),
+        wait=estimate_wait(session, queue, ahead, ticket.business_date),
         matter_code=matter.code if matter else None,
         matter_name=matter.name if matter else None,
         materials=tuple(matter.materials) if matter else (),

@@ -1,15 +1,17 @@
 """Who is ahead of a ticket, and how long the wait will be (spec §5 "Wait estimate").
 
-Estimate = people ahead × mean service time of the queue (the last finished tickets of the
-business day; the queue's default when there are none) ÷ windows open for the queue, shown as
-a range in minutes so the screen never claims false precision.
+Estimate = people ahead × mean service time of the queue (its last finished tickets; the
+queue's default when there are none) ÷ windows open for the queue, shown as a range in minutes
+so the screen never claims false precision. Windows still busy with a visitor count too: a
+newcomer waits for ``ahead - free windows`` services to end, and the one in progress may end
+at once or only after a whole slot (mean ÷ windows). A simulation test checks the range.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -93,22 +95,45 @@ def open_windows(session: Session, queue: Queue) -> int:
     return max(1, int(count or 0))
 
 
-def wait_range(ahead: int, mean_minutes: float, windows: int) -> tuple[int, int]:
-    """The pure arithmetic: a ±25 % range around ahead × mean ÷ windows, whole minutes."""
-    expected = ahead * mean_minutes / max(1, windows)
-    if ahead == 0:
+def busy_windows(session: Session, queue: Queue, day: date | None) -> int:
+    """Windows serving the queue that have a visitor called or at the counter now."""
+    condition = [
+        window_queues.c.queue_id == queue.id,
+        Ticket.state.in_(("called", "serving")),
+    ]
+    if day is not None:
+        condition.append(Ticket.business_date == day)
+    count = session.scalar(
+        select(func.count(func.distinct(Ticket.window_id)))
+        .select_from(Ticket)
+        .join(window_queues, window_queues.c.window_id == Ticket.window_id)
+        .where(*condition)
+    )
+    return int(count or 0)
+
+
+def wait_range(ahead: int, mean_minutes: float, windows: int, busy: int = 0) -> tuple[int, int]:
+    """The pure arithmetic, in whole minutes.
+
+    With ``free`` idle windows, ``ahead - free`` services must end first; the wait lies
+    between that many slots and one more (the service in progress may end at once or last a
+    whole slot), widened by ±25 %.
+    """
+    windows = max(1, windows)
+    position = ahead - max(0, windows - busy)
+    if position < 0:
         return (0, 0)
-    low = max(0, math.floor(expected * (1 - RANGE_SPREAD)))
-    high = max(low + 1, math.ceil(expected * (1 + RANGE_SPREAD)))
+    slot = mean_minutes / windows
+    low = math.floor(position * slot * (1 - RANGE_SPREAD))
+    high = max(low + 1, math.ceil((position + 1) * slot * (1 + RANGE_SPREAD)))
     return (low, high)
 
 
 def estimate_wait(
-    session: Session, queue: Queue, ahead: int, now: datetime | None = None
+    session: Session, queue: Queue, ahead: int, day: date | None = None
 ) -> WaitEstimate:
-    """The wait for someone with ``ahead`` people before them in ``queue``."""
-    del now  # the rolling mean uses the latest finished tickets whatever the hour
+    """The wait for someone with ``ahead`` people before them in ``queue`` on ``day``."""
     mean = mean_service_minutes(session, queue)
     windows = open_windows(session, queue)
-    low, high = wait_range(ahead, mean, windows)
+    low, high = wait_range(ahead, mean, windows, busy_windows(session, queue, day))
     return WaitEstimate(low, high, round(mean, 2), windows)

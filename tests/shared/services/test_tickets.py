@@ -35,14 +35,19 @@ def test_numbers_count_up_per_queue(seeded_factory: sessionmaker[Session]) -> No
 def test_issue_reports_people_ahead_and_a_wait_range(
     seeded_factory: sessionmaker[Session],
 ) -> None:
-    for _ in range(4):
-        issue(seeded_factory)
-    fifth = issue(seeded_factory)
-    assert fifth.people_ahead == 4  # type: ignore[attr-defined]
-    wait = fifth.wait  # type: ignore[attr-defined]
-    assert 0 < wait.low < wait.high
-    assert fifth.estimated_wait_minutes > 0  # type: ignore[attr-defined]
-    assert fifth.business_date.isoformat() == "2026-11-26"  # type: ignore[attr-defined]
+    # Queue F (tax) has 4 windows and a default of 10 minutes a visitor.
+    first = issue(seeded_factory, queue="F")
+    assert first.wait.low == first.wait.high == 0  # type: ignore[attr-defined]
+    for _ in range(9):
+        issue(seeded_factory, queue="F")
+    eleventh = issue(seeded_factory, queue="F")
+    assert eleventh.people_ahead == 10  # type: ignore[attr-defined]
+    wait = eleventh.wait  # type: ignore[attr-defined]
+    assert wait.windows == 4
+    # 10 ahead, 4 windows free: 6 slots of 2.5 min to 7 slots, widened by 25 %.
+    assert (wait.low, wait.high) == (11, 22)
+    assert eleventh.estimated_wait_minutes == 16  # type: ignore[attr-defined]
+    assert eleventh.business_date.isoformat() == "2026-11-26"  # type: ignore[attr-defined]
 
 
 def test_same_request_key_gives_the_same_ticket(seeded_factory: sessionmaker[Session]) -> None:
