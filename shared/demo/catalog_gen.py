@@ -362,27 +362,31 @@ QUALIFIERS = [
     "（简易程序）",
     "（告知承诺）",
 ]
-MATERIAL_POOL = [
-    "居民身份证",
-    "户口簿",
-    "申请表",
-    "营业执照",
-    "法定代表人身份证明",
-    "授权委托书",
-    "结婚证",
-    "不动产权证书",
-    "购房合同",
-    "社会保障卡",
-    "近期免冠照片",
-    "医院诊断证明",
-    "出生医学证明",
-    "劳动合同",
-    "银行账户信息",
-    "房屋租赁合同",
-    "村（居）委会证明",
-    "残疾人证",
-    "退役证",
-]
+# Supporting materials by audience, so a citizen's guide never asks for a business licence.
+MATERIAL_POOL = {
+    "个人": [
+        "户口簿",
+        "授权委托书",
+        "结婚证",
+        "社会保障卡",
+        "近期免冠照片",
+        "银行账户信息",
+        "房屋租赁合同",
+        "村（居）委会证明",
+        "医院诊断证明",
+        "不动产权证书",
+    ],
+    "法人": [
+        "法定代表人身份证明",
+        "授权委托书",
+        "经办人居民身份证",
+        "公司章程",
+        "场地使用证明",
+        "银行账户信息",
+        "相关资质证书",
+        "现场照片",
+    ],
+}
 CONDITIONS = [
     "申请人为本区户籍居民或持有本区居住证的人员。",
     "申请人具有完全民事行为能力，材料真实、完整、有效。",
@@ -431,10 +435,10 @@ def _details(rng: random.Random, dept_name: str, audience: str, location: str) -
     legal = rng.choice([0, 0, 5, 10, 15, 20, 30])
     promised = 0 if legal == 0 else max(1, legal // rng.choice([2, 3, 4]))
     materials: list[dict[str, Any]] = []
-    pool = MATERIAL_POOL.copy()
+    pool = list(MATERIAL_POOL[audience])
     rng.shuffle(pool)
     first = "营业执照" if audience == "法人" else "居民身份证"
-    for name in [first, "申请表", *pool[: rng.randint(1, 4)]]:
+    for name in [first, "申请表", *pool[: rng.randint(0, 3)]]:
         if name not in [m["name"] for m in materials]:
             materials.append({"name": name, "original": 1, "copy": rng.choice([0, 1, 1, 2])})
     return {
