@@ -43,6 +43,9 @@ def _normalise(url: str) -> URL:
 def create_hall_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine configured the way the hall needs for the URL's backend."""
     parsed = _normalise(resolve_url(url))
+    # Statement parameters hold personal data (names, phone numbers): keep them out of SQL
+    # logs and exception texts even when someone turns SQL logging on.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from shared.cli import changes_cmd, db_cmd, demo_cmd, ticket_cmd, user_cmd
+from shared.cli import changes_cmd, db_cmd, demo_cmd, priority_cmd, ticket_cmd, user_cmd
 from shared.cli.context import CliContext, CliError
 from shared.errors import HallError
 
-COMMAND_MODULES = [db_cmd, demo_cmd, user_cmd, changes_cmd, ticket_cmd]
+COMMAND_MODULES = [db_cmd, demo_cmd, user_cmd, changes_cmd, ticket_cmd, priority_cmd]
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
