@@ -25,11 +25,13 @@ from kiosk.idle import IDLE_MS, TICK_MS, WARNING_SECONDS, IdleWatcher
 from kiosk.screens import admin, guide, priority, rating, ticket
 from kiosk.screens.common import MessageScreen
 from kiosk.screens.home import HomeScreen
+from kiosk.screens.ticket import PrinterFactory, TicketFlow
 from kiosk.window import HOME, LONG_PRESS_MS, KioskWindow
 from shared.changes import ChangeRecord
 from shared.clock import utcnow
 from shared.db import create_read_session_factory, engine_of, upgrade
 from shared.qt.feed import POLL_SECONDS, ChangeFeedWatcher
+from shared.qt.printing import qt_printer_from_config
 from shared.qt.tasks import TaskRunner
 from shared.qt.theme import Tokens, apply_theme
 from shared.services.home import KioskStatus, kiosk_status, verify_admin_pin
@@ -41,7 +43,8 @@ OUT_OF_SERVICE = "out_of_service"
 # Screens where nobody is in the middle of something: idle time is not counted there, and an
 # outage may replace them at once.
 AT_REST = {"", HOME, STARTING, OUT_OF_SERVICE}
-CHOICES = (ticket, guide, priority, rating)
+# 取号 is a flow of its own (TicketFlow); the others are single screens for now.
+CHOICES = (guide, priority, rating)
 # Change kinds that alter what the home screen shows.
 REFRESH_KINDS = {"ticket", "setting", "organisation"}
 
@@ -93,6 +96,7 @@ class KioskController(QObject):
         options: KioskOptions | None = None,
         clock: Clock = utcnow,
         apply_style: StyleApplier = _apply_app_theme,
+        printer_factory: PrinterFactory = qt_printer_from_config,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -135,6 +139,16 @@ class KioskController(QObject):
             with_home=False,
         )
         self._register_screens()
+        self.ticket_flow = TicketFlow(
+            window,
+            self.tasks,
+            factory,
+            site_code=self._site_code,
+            terminal=self.options.terminal,
+            clock=self._clock,
+            printer_factory=printer_factory,
+            parent=self,
+        )
         self._connect()
         self.on_clock_timeout()
 
@@ -170,6 +184,8 @@ class KioskController(QObject):
         self.idle.warning_cancelled.connect(self.on_idle_warning_cancelled)
         self.idle.timed_out.connect(self.on_idle_timed_out)
         self.feed.changes_arrived.connect(self.on_feed_changes_arrived)
+        self.feed.changes_arrived.connect(self.ticket_flow.on_feed_changes_arrived)
+        self.ticket_flow.home_requested.connect(self.on_screen_home_requested)
         self.feed.connection_changed.connect(self.on_feed_connection_changed)
         self._clock_timer.timeout.connect(self.on_clock_timeout)
         self._refresh_timer.timeout.connect(self.refresh)
@@ -191,6 +207,7 @@ class KioskController(QObject):
             timer.stop()
         self.idle.uninstall()
         self.feed.stop()
+        self.ticket_flow.shutdown()
         self.tasks.shutdown()
 
     def refresh(self) -> None:
@@ -266,8 +283,11 @@ class KioskController(QObject):
         self.home.set_clock(self._clock())
 
     def on_home_choice_selected(self, name: str) -> None:
-        """A tile was pressed: open its screen."""
-        self.window.show_screen(name)
+        """A tile was pressed: open its screen (取号 starts its flow)."""
+        if name == ticket.NAME:
+            self.ticket_flow.start()
+        else:
+            self.window.show_screen(name)
 
     def on_screen_home_requested(self) -> None:
         """返回首页 on any screen."""
@@ -330,6 +350,10 @@ class KioskController(QObject):
     def go_home(self) -> None:
         """Home, or the out-of-service screen while the database is away."""
         self.window.show_screen(HOME if self.in_service else OUT_OF_SERVICE)
+
+    def _site_code(self) -> str | None:
+        """The site the home screen shows (the option's until the first status arrives)."""
+        return self.status.site_code if self.status else self.options.site_code
 
     def set_elder(self, on: bool) -> None:
         """Switch elder mode on or off and re-apply the stylesheet."""

@@ -1,19 +1,358 @@
-"""取号 (take a ticket). Not open yet: the queue flow of its issue plugs in here."""
+"""取号 (take a ticket): home → a queue → 确认取号 → the number, printed. Three touches.
+
+:class:`TicketFlow` is the flow's controller: it puts its screens into the kiosk window, loads
+the queues and issues the ticket through the kiosk's :class:`~shared.qt.tasks.TaskRunner`,
+and prints on a runner of its own (a printer timing out never delays the next visitor's
+queue list). Nothing here touches the database or a printer on the GUI thread.
+
+- Each confirmation screen carries a fresh request key, so a double tap, or 确认取号 again
+  after an error, gives the same ticket, never a second one.
+- Outside hall hours the flow shows when tickets can be taken again (guides and requests still
+  work); a closed hall met at the last moment is the service's ``Conflict`` message.
+- A failed print leaves the ticket valid: it is marked ``print_failed`` (staff see it in the
+  change feed) and the number stays on screen with advice. No printer configured: the number
+  with the advice to note it.
+
+Entry for the green channel (优先服务, issue #5): ``flow.start(priority="elderly")`` runs the
+same flow for a priority ticket (``elderly``, ``disabled``, ``pregnant`` or ``other``); the
+screens say 绿色通道 and people ahead count only earlier priority tickets.
+
+Signals of :class:`TicketFlow`:
+    menu_loaded(object): a :class:`~shared.services.kiosk_tickets.TicketMenu` was shown.
+    ticket_issued(object): a :class:`~shared.services.tickets.TicketView` is on screen.
+    print_finished(object): the :class:`~shared.qt.printing.PrintOutcome` of that ticket.
+    home_requested(): the visitor asked for the home screen.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
 
-from kiosk.screens.common import ComingSoonScreen
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.screens.common import MessageScreen
+from kiosk.screens.ticket_views import ConfirmScreen, QueueListScreen, ResultScreen
+from kiosk.window import KioskWindow
+from shared.changes import ChangeRecord
+from shared.errors import HallError
+from shared.models.tickets import PRIORITIES
+from shared.printing import PrintError, TicketPrinter
+from shared.qt.printing import PrintOutcome, print_in_background, qt_printer_from_config
+from shared.qt.tasks import TaskRunner
+from shared.rendering import TicketSlip
+from shared.services.kiosk_tickets import (
+    IssuedTicket,
+    QueueChoice,
+    TicketMenu,
+    issue_kiosk_ticket,
+    ticket_menu,
+)
+
+log = logging.getLogger(__name__)
 
 NAME = "ticket"
+CONFIRM = "ticket_confirm"
+RESULT = "ticket_result"
+MESSAGE = "ticket_message"
+# Change kinds that move the counts on the queue buttons.
+REFRESH_KINDS = {"ticket", "organisation", "setting"}
+
+PrinterFactory = Callable[[Mapping[str, Any]], TicketPrinter | None]
+Clock = Callable[[], datetime]
 
 
-def create_screen() -> ComingSoonScreen:
-    """The screen shown for this choice (for now: it is not open yet)."""
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TicketFlow", text)
 
-    return ComingSoonScreen(
-        QCoreApplication.translate("TicketScreen", "取号"),
-        QCoreApplication.translate("TicketScreen", "取号功能即将开通，请到服务台取号。"),
-        QCoreApplication.translate("TicketScreen", "服务台工作人员会为您取号并打印号票。"),
-    )
+
+class _UnusablePrinter:
+    """Stands in for a printer whose settings are wrong: every print fails with the reason,
+    so the ticket is marked print-failed and staff are alerted like for any other failure."""
+
+    def __init__(self, error: HallError) -> None:
+        self.error = error
+
+    def describe(self) -> str:
+        return f"unusable printer settings: {self.error}"
+
+    def print_ticket(self, slip: TicketSlip) -> None:
+        raise PrintError(str(self.error), self.error.message_zh)
+
+
+class TicketFlow(QObject):
+    """The kiosk's 取号 flow (see the module docstring).
+
+    Args:
+        window: the kiosk window the screens are registered in.
+        tasks: the kiosk's background runner (menu and issue).
+        factory: the write session factory (the print runner records outcomes with it).
+        site_code: returns the site to issue at (``None``: the first site).
+        terminal: this kiosk's terminal code (its ``printer`` settings are used).
+        clock: the current instant (injectable for tests).
+        printer_factory: builds the printer from the terminal's settings.
+
+    Signals:
+        menu_loaded(object): a TicketMenu was shown.
+        ticket_issued(object): a TicketView is on screen.
+        print_finished(object): the PrintOutcome of the ticket on screen.
+        home_requested(): back to the home screen.
+    """
+
+    menu_loaded = Signal(object)
+    ticket_issued = Signal(object)
+    print_finished = Signal(object)
+    home_requested = Signal()
+
+    def __init__(
+        self,
+        window: KioskWindow,
+        tasks: TaskRunner,
+        factory: sessionmaker[Session],
+        *,
+        site_code: Callable[[], str | None],
+        terminal: str | None,
+        clock: Clock,
+        printer_factory: PrinterFactory = qt_printer_from_config,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.tasks = tasks
+        self.print_tasks = TaskRunner(factory, parent=self)
+        self.printer_factory = printer_factory
+        self._site_code = site_code
+        self._terminal = terminal
+        self._clock = clock
+        self.priority: str | None = None
+        self.menu: TicketMenu | None = None
+        self.choice: QueueChoice | None = None
+        self.request_key: str | None = None
+        self._first_load = False
+        self._loading = False
+        self._load_again = False
+        self._issuing: str | None = None
+        self._shown_ticket: uuid.UUID | None = None
+        self._printer_missing = False
+
+        self.queues = QueueListScreen()
+        self.confirm_screen = ConfirmScreen()
+        self.result = ResultScreen()
+        self.message = MessageScreen(_tr("取号"), "")
+        for name, screen in (
+            (NAME, self.queues),
+            (CONFIRM, self.confirm_screen),
+            (RESULT, self.result),
+            (MESSAGE, self.message),
+        ):
+            window.register_screen(name, lambda s=screen: s)
+            window.screen(name)  # the window owns it from the start
+
+        self.queues.queue_chosen.connect(self.on_queues_queue_chosen)
+        self.queues.home_requested.connect(self.home_requested)
+        self.confirm_screen.confirmed.connect(self.on_confirm_confirmed)
+        self.confirm_screen.back_requested.connect(self.on_confirm_back_requested)
+        self.confirm_screen.home_requested.connect(self.home_requested)
+        self.result.home_requested.connect(self.home_requested)
+        self.message.home_requested.connect(self.home_requested)
+
+    # -- entry points ---------------------------------------------------------------------------
+
+    def start(self, priority: str | None = None) -> None:
+        """Open the queue list: a normal ticket, or a green-channel one with ``priority``.
+
+        Raises:
+            ValueError: ``priority`` is not one of ``shared.models.tickets.PRIORITIES``.
+        """
+        if priority is not None and priority not in PRIORITIES:
+            raise ValueError(f"unknown priority: {priority} (one of {', '.join(PRIORITIES)})")
+        self.priority = priority
+        self.menu = None
+        self.choice = None
+        self.request_key = None
+        self._issuing = None
+        self._shown_ticket = None
+        self._first_load = True
+        self.queues.set_loading(priority)
+        self.window.show_screen(NAME)
+        self.load_menu()
+
+    def shutdown(self) -> None:
+        """Stop the print runner (after the print in progress)."""
+        self.print_tasks.shutdown()
+
+    def load_menu(self) -> None:
+        """Load (or reload) the queues in the background."""
+        if self._loading:
+            self._load_again = True
+            return
+        self._loading = True
+        site, terminal, priority, now = (
+            self._site_code(),
+            self._terminal,
+            self.priority,
+            self._clock(),
+        )
+
+        def load(session: Session) -> TicketMenu:
+            return ticket_menu(session, site=site, terminal=terminal, priority=priority, now=now)
+
+        self.tasks.submit(load, self.on_menu_loaded, self.on_menu_failed, write=False)
+
+    def choose(self, prefix: str) -> None:
+        """Open the confirmation for a queue, with a fresh request key."""
+        choice = self.menu.choice(prefix) if self.menu else None
+        if choice is None:
+            return
+        self.choice = choice
+        self.request_key = uuid.uuid4().hex
+        self.confirm_screen.set_choice(choice, self.priority)
+        self.window.show_screen(CONFIRM)
+
+    def confirm(self) -> None:
+        """Issue the ticket of the confirmation on screen (its request key makes it idempotent)."""
+        if self.menu is None or self.choice is None or self.request_key is None:
+            return
+        if self._issuing == self.request_key:
+            return  # the same request is already on its way
+        key = self.request_key
+        self._issuing = key
+        self.confirm_screen.set_busy(True)
+        site, queue, priority = self.menu.site_code, self.choice.prefix, self.priority
+        now = self._clock()
+
+        def issue(session: Session) -> IssuedTicket:
+            return issue_kiosk_ticket(
+                session, site=site, queue=queue, request_key=key, priority=priority, now=now
+            )
+
+        self.tasks.submit(
+            issue,
+            lambda issued: self.on_ticket_issued(key, issued),
+            lambda exc: self.on_ticket_failed(key, exc),
+        )
+
+    # -- slots ----------------------------------------------------------------------------------
+
+    def on_queues_queue_chosen(self, prefix: str) -> None:
+        """A queue button: to the confirmation."""
+        self.choose(prefix)
+
+    def on_confirm_confirmed(self) -> None:
+        """确认取号."""
+        self.confirm()
+
+    def on_confirm_back_requested(self) -> None:
+        """返回上一步: the queue list again, with fresh counts."""
+        self.request_key = None
+        self.window.show_screen(NAME)
+        self.load_menu()
+
+    def on_feed_changes_arrived(self, batch: list[ChangeRecord]) -> None:
+        """Refresh the counts while a visitor is choosing."""
+        if self.window.current_name not in {NAME, CONFIRM} or self.menu is None:
+            return
+        if any(c.kind in REFRESH_KINDS for c in batch):
+            self.load_menu()
+
+    def on_menu_loaded(self, menu: TicketMenu) -> None:
+        """Show the queues, or when tickets can be taken again."""
+        self._loading = False
+        if self._load_again:
+            self._load_again = False
+            self.load_menu()
+        if menu.priority != self.priority:
+            return  # loaded for an earlier visitor's flow
+        self.menu = menu
+        first, self._first_load = self._first_load, False
+        if not menu.is_open:
+            if first and self.window.current_name == NAME:
+                self._show_message(
+                    menu.closed_message_zh or "",
+                    _tr("办事指南、优先服务和评价仍可使用。"),
+                )
+            return
+        self.queues.set_menu(menu)
+        if self.choice is not None and (fresh := menu.choice(self.choice.prefix)):
+            self.choice = fresh
+            self.confirm_screen.update_counts(fresh)
+        self.menu_loaded.emit(menu)
+
+    def on_menu_failed(self, exc: BaseException) -> None:
+        """The queues could not be loaded: say so plainly (the way home stays)."""
+        self._loading = False
+        self._load_again = False
+        self._first_load = False
+        log.warning("kiosk ticket menu unavailable: %s", type(exc).__name__)
+        if self.window.current_name != NAME:
+            return
+        if isinstance(exc, HallError):
+            self._show_message(exc.message_zh)
+        else:
+            self._show_message(
+                _tr("系统暂时无法取号，请稍后再试，或到服务台取号。"),
+                _tr("工作人员会为您办理，给您带来不便，敬请谅解。"),
+            )
+
+    def on_ticket_issued(self, key: str, issued: IssuedTicket) -> None:
+        """The ticket exists: show it and print it."""
+        if self._issuing != key:
+            return
+        self._issuing = None
+        if self.window.current_name != CONFIRM or self.request_key != key:
+            # The visitor left (idle time-out); the ticket stays valid, nobody is shown it.
+            log.info("ticket %s issued after the visitor left", issued.ticket.number)
+            return
+        ticket = issued.ticket
+        self._shown_ticket = ticket.id
+        self.request_key = None
+        self.result.set_ticket(ticket)
+        self.window.show_screen(RESULT)
+        self.ticket_issued.emit(ticket)
+        printer = self._printer()
+        self._printer_missing = printer is None
+        print_in_background(self.print_tasks, printer, issued.slip, ticket.id, self.on_printed)
+
+    def on_ticket_failed(self, key: str, exc: BaseException) -> None:
+        """Refused (closed, queue gone): the reason; a database error: try again."""
+        if self._issuing != key:
+            return
+        self._issuing = None
+        if isinstance(exc, HallError):
+            log.info("kiosk ticket refused: %s", exc)
+            self._show_message(exc.message_zh, _tr("办事指南、优先服务和评价仍可使用。"))
+            return
+        log.warning("kiosk ticket failed: %s", type(exc).__name__)
+        self.confirm_screen.show_error(
+            _tr("系统暂时无法取号，请再点一次「确认取号」，或到服务台取号。")
+        )
+
+    def on_printed(self, outcome: PrintOutcome) -> None:
+        """Say how printing went, for the ticket still on screen."""
+        if outcome.ticket_id != self._shown_ticket:
+            return
+        if outcome.printed:
+            self.result.show_printed()
+        elif self._printer_missing:
+            self.result.show_no_printer()
+        else:
+            self.result.show_print_failed()
+        self.print_finished.emit(outcome)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _printer(self) -> TicketPrinter | None:
+        config = self.menu.printer if self.menu else {}
+        try:
+            return self.printer_factory(config)
+        except HallError as exc:
+            log.warning("terminal %s printer settings unusable: %s", self._terminal, exc)
+            return _UnusablePrinter(exc)
+
+    def _show_message(self, message: str, detail: str = "") -> None:
+        self.message.set_message(message, detail)
+        self.window.show_screen(MESSAGE)

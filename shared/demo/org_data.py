@@ -108,3 +108,6 @@ TERMINALS = [
     ("desk-01", "reception", "一楼咨询引导台"),
     ("board-01", "display", "一楼大厅叫号屏"),
 ]
+# Terminals that "print" demo tickets as PDFs into this folder under the data directory, so
+# the demo kiosk shows the whole 取号 flow without a receipt printer.
+DEMO_PDF_PRINTERS = {"kiosk-01": "printed"}

@@ -29,6 +29,7 @@ from shared.models import (
     Venue,
     Window,
 )
+from shared.paths import data_dir
 from shared.services.audit import audit
 from shared.services.staff import hash_password
 
@@ -161,8 +162,17 @@ def seed_demo(session: Session, seed: int = DEFAULT_SEED) -> dict[str, Any]:
     for code, name, segments in org_data.ROUTES:
         session.add(TourRoute(id=new_id(), code=code, name=name, segments=segments))
     for code, kind, location in org_data.TERMINALS:
+        folder = org_data.DEMO_PDF_PRINTERS.get(code)
+        printer = {"kind": "pdf-folder", "path": str(data_dir() / folder)} if folder else {}
         session.add(
-            Terminal(id=new_id(), site_id=district.id, code=code, kind=kind, location=location)
+            Terminal(
+                id=new_id(),
+                site_id=district.id,
+                code=code,
+                kind=kind,
+                location=location,
+                printer=printer,
+            )
         )
     session.flush()
     record_change(session, "catalog", "all", "reloaded")

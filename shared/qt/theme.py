@@ -223,6 +223,43 @@ def kiosk_rules(t: Tokens) -> str:
         color: {t.warning_text}; background: {t.warning_bg}; font-size: {t.title_px}px;
         font-weight: bold;
     }}
+    """ + kiosk_ticket_rules(t)
+
+
+def kiosk_ticket_rules(t: Tokens) -> str:
+    """The kiosk 取号 flow: the confirm button, the number shown huge, print notices."""
+    heading_px = min(t.huge_px // 2, BOLD_MAX_PX)
+    return f"""
+    QLabel[role="tile_status"] {{ font-size: {t.title_px}px; font-weight: bold; }}
+    QPushButton[role="kiosk_primary"] {{
+        background: {t.primary}; color: {t.primary_text}; font-size: {heading_px}px;
+        font-weight: bold; border-radius: {t.radius * 2}px;
+        min-height: {t.min_target * 5 // 2}px; min-width: {t.min_target * 8}px;
+    }}
+    QPushButton[role="kiosk_primary"]:pressed {{ background: {t.text}; }}
+    QPushButton[role="kiosk_primary"]:focus {{ border: 4px solid {t.focus}; }}
+    QPushButton[role="kiosk_primary"]:disabled {{ background: {t.muted}; color: {t.primary_text}; }}
+    QPushButton[role="kiosk_secondary"] {{
+        font-size: {t.title_px}px; font-weight: bold;
+        min-height: {t.min_target * 2}px; min-width: {t.min_target * 6}px;
+    }}
+    QLabel[role="kiosk_number"] {{
+        font-size: {t.huge_px * 3 // 2}px; font-weight: bold; color: {t.primary};
+    }}
+    QLabel[role="kiosk_fact"] {{ font-size: {t.title_px}px; font-weight: bold; }}
+    QLabel[role="kiosk_ok"] {{
+        color: {t.success}; font-size: {t.title_px}px; font-weight: bold;
+        padding: {t.spacing}px;
+    }}
+    QLabel[role="kiosk_notice"] {{
+        background: {t.warning_bg}; color: {t.warning_text}; font-size: {t.title_px}px;
+        font-weight: bold; border: 3px solid {t.warning_text}; border-radius: {t.radius}px;
+        padding: {t.spacing}px {t.spacing * 2}px;
+    }}
+    QLabel[role="kiosk_green"] {{
+        background: {t.success}; color: {t.primary_text}; font-size: {t.title_px}px;
+        font-weight: bold; border-radius: {t.radius}px; padding: {t.spacing}px {t.spacing * 2}px;
+    }}
     """
 
 
