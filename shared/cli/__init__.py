@@ -14,11 +14,29 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from shared.cli import changes_cmd, db_cmd, demo_cmd, priority_cmd, ticket_cmd, user_cmd
+from shared.cli import (
+    catalog_cmd,
+    changes_cmd,
+    db_cmd,
+    demo_cmd,
+    priority_cmd,
+    ticket_cmd,
+    tour_cmd,
+    user_cmd,
+)
 from shared.cli.context import CliContext, CliError
 from shared.errors import HallError
 
-COMMAND_MODULES = [db_cmd, demo_cmd, user_cmd, changes_cmd, ticket_cmd, priority_cmd]
+COMMAND_MODULES = [
+    db_cmd,
+    demo_cmd,
+    user_cmd,
+    changes_cmd,
+    ticket_cmd,
+    catalog_cmd,
+    tour_cmd,
+    priority_cmd,
+]
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:

@@ -21,6 +21,8 @@ MATTER_TYPES = (
     "其他行政权力",
     "公共服务",
 )
+#: Who a matter serves (服务对象); a matter may serve both, stored as ``个人、法人``.
+AUDIENCES = ("个人", "法人")
 
 matter_sites = Table(
     "matter_sites",
@@ -31,10 +33,14 @@ matter_sites = Table(
 
 
 class ServiceMatter(IdMixin, CreatedMixin, Base):
-    """One service matter (事项) and its guide.
+    """One service matter (事项) and its guide (spec §8).
 
     ``materials`` is a list of ``{"name", "original", "copy"}`` dicts (counts of originals
     and copies); ``steps`` a list of strings. A time limit of 0 working days means 即办.
+    ``audience`` holds 个人, 法人 or both joined by ``、`` (see :attr:`audience_tags`);
+    ``life_events`` the life-event tags (出生, 上学, 开办, …) the kiosk browses by;
+    ``location`` the window or place where it is handled; ``queue_prefix`` the queue (at each
+    of its sites) a ticket for it goes to. Only :mod:`shared.services.catalog_io` writes it.
     """
 
     __tablename__ = "service_matters"
@@ -60,3 +66,8 @@ class ServiceMatter(IdMixin, CreatedMixin, Base):
 
     department: Mapped[Department] = relationship()
     sites: Mapped[list[Site]] = relationship(secondary=matter_sites)
+
+    @property
+    def audience_tags(self) -> list[str]:
+        """``["个人"]``, ``["法人"]`` or both."""
+        return [tag for tag in AUDIENCES if tag in self.audience]
