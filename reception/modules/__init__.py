@@ -8,11 +8,11 @@ in navigation order. A module that replaces a placeholder removes its entry from
 
 from __future__ import annotations
 
-from reception.modules import live, pending, staff_admin
+from reception.modules import live, pending, priority_inbox, staff_admin
 from reception.registry import ModuleRegistry
 
 #: Registration order is navigation order.
-MODULE_FILES = (pending, staff_admin, live)
+MODULE_FILES = (priority_inbox, pending, staff_admin, live)
 
 
 def builtin_registry() -> ModuleRegistry:

@@ -46,15 +46,6 @@ PENDING = (
         ),
     ),
     Pending(
-        "priority",
-        QT_TRANSLATE_NOOP("Modules", "优先服务"),
-        ("assistant", "manager", "admin"),
-        QT_TRANSLATE_NOOP("Modules", "优先服务收件箱将在下一版本开通。"),
-        QT_TRANSLATE_NOOP(
-            "Modules", "实时接收自助机和服务台的优先服务请求，受理、指派、备注和办结。"
-        ),
-    ),
-    Pending(
         "tours",
         QT_TRANSLATE_NOOP("Modules", "参观接待"),
         ("docent", "manager", "admin"),

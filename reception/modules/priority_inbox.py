@@ -1,0 +1,684 @@
+"""优先服务: the assistants' live inbox of priority requests from kiosks and desks.
+
+A request made on any terminal shows within a second (the change feed, kind
+``priority_request``), with a beep and an alert banner. Staff accept (接单), assign to an
+assistant (指派), add notes (备注), finish (办结) and cancel (取消, after a confirmation).
+Waiting time ticks every second and a request not taken within the configured limit is
+flagged overdue (red text and a warning icon with an accessible name). Names and phone
+numbers are masked; 查看联系方式 shows them in a dialog and the service audits the reveal.
+
+All database work goes through the console's :class:`~shared.qt.tasks.TaskRunner` and the
+domain services in :mod:`shared.services.priority`; the page only shows plain data. Dialogs
+open with ``open()`` (window-modal, not blocking), so tests drive them like staff would.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from reception.callbacks import guarded
+from reception.errors import user_message
+from reception.i18n import QT_TRANSLATE_NOOP
+from reception.modules.priority_dialogs import AssignDialog, ContactDialog, NoteDialog
+from reception.registry import ModuleContext, ModuleRegistry
+from reception.views.tables import read_only_table
+from shared.changes import ChangeRecord
+from shared.clock import to_local, utcnow
+from shared.errors import NotFound
+from shared.qt.theme import tokens_for
+from shared.services import priority
+from shared.services.priority import Assistant, Contact, NoteView, RequestView
+
+log = logging.getLogger(__name__)
+
+KEY = "priority"
+TITLE = QT_TRANSLATE_NOOP("Modules", "优先服务")
+ROLES = ("assistant", "manager", "admin")
+CHANGE_KIND = "priority_request"
+TICK_MS = 1000
+
+#: State filter choices: label, states (``None`` = every state).
+STATE_FILTERS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "进行中"), ("new", "accepted")),
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "待接单"), ("new",)),
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "已接单"), ("accepted",)),
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "已办结"), ("done",)),
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "已取消"), ("cancelled",)),
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "全部"), None),
+)
+KIND_FILTERS: tuple[tuple[str, str | None], ...] = (
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "全部类型"), None),
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "绿色通道"), "green_ticket"),
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "帮办代办"), "assistance"),
+    (QT_TRANSLATE_NOOP("PriorityInboxPage", "上门服务"), "home_visit"),
+)
+#: Which buttons a request's state allows.
+ALLOWED: dict[str, frozenset[str]] = {
+    "new": frozenset({"accept", "assign", "note", "cancel"}),
+    "accepted": frozenset({"assign", "note", "finish", "cancel"}),
+    "done": frozenset({"note"}),
+    "cancelled": frozenset({"note"}),
+}
+ACTION_DONE = {
+    "accept": QT_TRANSLATE_NOOP("PriorityInboxPage", "已接单"),
+    "assign": QT_TRANSLATE_NOOP("PriorityInboxPage", "已指派"),
+    "note": QT_TRANSLATE_NOOP("PriorityInboxPage", "已添加备注"),
+    "finish": QT_TRANSLATE_NOOP("PriorityInboxPage", "已办结"),
+    "cancel": QT_TRANSLATE_NOOP("PriorityInboxPage", "已取消"),
+}
+
+
+# -- background operations (plain functions of a session; no widget is touched) -------------
+
+
+@dataclass(frozen=True)
+class InboxData:
+    """One load of the inbox: the rows, the overdue limit, and requests to alert about."""
+
+    rows: list[RequestView]
+    limit: timedelta
+    fresh: list[RequestView]
+
+
+def load_inbox(
+    site: str | None, states: Sequence[str] | None, kind: str | None, fresh: Sequence[str]
+) -> Callable[[Session], InboxData]:
+    """An operation reading the filtered list and the newly created requests (any filter)."""
+
+    def run(session: Session) -> InboxData:
+        rows = priority.list_requests(session, site=site, states=states, kind=kind)
+        new: list[RequestView] = []
+        for request_id in fresh:
+            try:
+                view = priority.get_request(session, uuid.UUID(request_id))
+            except (ValueError, NotFound):
+                continue
+            if site is None or view.site_code == site:
+                new.append(view)
+        return InboxData(rows, priority.overdue_limit(session), new)
+
+    return run
+
+
+def format_wait(seconds: int) -> str:
+    """``75`` → ``1分15秒``; an hour or more → ``1小时05分``."""
+    minutes, secs = divmod(max(0, seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}小时{minutes:02d}分"
+    return f"{minutes}分{secs:02d}秒"
+
+
+# -- the page -------------------------------------------------------------------------------
+
+
+class PriorityInboxPage(QWidget):
+    """The live inbox.
+
+    Signals:
+        requests_loaded(int): the list was (re)loaded with this many rows.
+        request_alerted(str): a new request arrived (its reference); banner shown, beeped.
+        action_done(str, str): an action (``accept``, ``assign``, ``note``, ``finish``,
+            ``cancel``) succeeded on the request with this reference.
+        action_failed(str): an action or a load failed; the Chinese message shown.
+        contact_revealed(str): a contact was revealed (reference) and its dialog shown.
+    """
+
+    requests_loaded = Signal(int)
+    request_alerted = Signal(str)
+    action_done = Signal(str, str)
+    action_failed = Signal(str)
+    contact_revealed = Signal(str)
+
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "编号"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "类型"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "对象"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "状态"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "等待时间"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "超时"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "姓名"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "电话"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "地点"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "预约时段"),
+        QT_TRANSLATE_NOOP("PriorityInboxPage", "办理人"),
+    )
+    WAIT_COLUMN, OVERDUE_COLUMN = 4, 5
+
+    def __init__(self, context: ModuleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"module_{KEY}")
+        self._context = context
+        self._rows: list[RequestView] = []
+        self._limit = timedelta(minutes=5)
+        self._fresh: list[str] = []
+        self._loading = False
+        self._stale = False
+        self._danger = QColor(tokens_for(False).danger)
+        self.assign_dialog: AssignDialog | None = None
+        self.note_dialog: NoteDialog | None = None
+        self.contact_dialog: ContactDialog | None = None
+        self.cancel_box: QMessageBox | None = None
+
+        title = QLabel(self.tr("优先服务"))
+        title.setProperty("role", "title")
+        self.summary = QLabel(self.tr("正在读取请求…"))
+        self.summary.setObjectName("priority_summary")
+        self.summary.setProperty("role", "muted")
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.refresh_button.setAccessibleName(self.tr("刷新请求列表"))
+
+        self.alert = QFrame()
+        self.alert.setObjectName("priority_alert")
+        self.alert.setProperty("role", "alert")
+        self.alert_label = QLabel()
+        self.alert_label.setObjectName("priority_alert_text")
+        self.alert_label.setWordWrap(True)
+        self.alert_dismiss = QPushButton(self.tr("知道了"))
+        self.alert_dismiss.setAccessibleName(self.tr("关闭新请求提醒"))
+        alert_layout = QHBoxLayout(self.alert)
+        alert_layout.setContentsMargins(16, 8, 16, 8)
+        alert_layout.addWidget(self.alert_label, 1)
+        alert_layout.addWidget(self.alert_dismiss)
+        self.alert.hide()
+
+        self.error = QLabel()
+        self.error.setObjectName("priority_error")
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.status = QLabel()
+        self.status.setObjectName("priority_status")
+        self.status.setProperty("role", "ok")
+
+        self.state_filter = QComboBox()
+        self.state_filter.setObjectName("state_filter")
+        for text, states in STATE_FILTERS:
+            self.state_filter.addItem(self.tr(text), states)
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kind_filter")
+        self.state_filter.setAccessibleName(self.tr("按状态筛选"))
+        self.kind_filter.setAccessibleName(self.tr("按类型筛选"))
+        for text, kind in KIND_FILTERS:
+            self.kind_filter.addItem(self.tr(text), kind)
+        state_label = QLabel(self.tr("状态"))
+        state_label.setBuddy(self.state_filter)
+        kind_label = QLabel(self.tr("类型"))
+        kind_label.setBuddy(self.kind_filter)
+
+        self.table = read_only_table(
+            [self.tr(c) for c in self.COLUMNS], self.tr("优先服务请求列表")
+        )
+        self.table.setObjectName("priority_table")
+        self.table.horizontalHeader().setSectionResizeMode(
+            len(self.COLUMNS) - 3, QHeaderView.ResizeMode.Stretch
+        )
+        self.detail = QLabel(self.tr("选择一条请求查看详情。"))
+        self.detail.setObjectName("priority_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName(self.tr("请求详情"))
+
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, name in (
+            ("accept", self.tr("接单"), self.tr("接单：受理所选请求")),
+            ("assign", self.tr("指派"), self.tr("指派所选请求给帮办代办岗")),
+            ("note", self.tr("备注"), self.tr("为所选请求添加备注")),
+            ("finish", self.tr("办结"), self.tr("办结所选请求")),
+            ("cancel", self.tr("取消"), self.tr("取消所选请求")),
+            ("reveal", self.tr("查看联系方式"), self.tr("查看所选请求的联系方式（记入审计）")),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(f"priority_{key}")
+            button.setAccessibleName(name)
+            button.setEnabled(False)
+            self.buttons[key] = button
+        self.buttons["accept"].setProperty("role", "primary")
+        self.buttons["cancel"].setProperty("role", "danger")
+
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.summary)
+        top.addWidget(self.refresh_button)
+        filters = QHBoxLayout()
+        filters.addWidget(state_label)
+        filters.addWidget(self.state_filter)
+        filters.addSpacing(24)
+        filters.addWidget(kind_label)
+        filters.addWidget(self.kind_filter)
+        filters.addStretch(1)
+        filters.addWidget(self.status)
+        actions = QHBoxLayout()
+        for button in self.buttons.values():
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addLayout(top)
+        layout.addWidget(self.alert)
+        layout.addWidget(self.error)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        layout.addLayout(actions)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+
+        self.refresh_button.clicked.connect(self.on_refresh_clicked)
+        self.alert_dismiss.clicked.connect(self.on_alert_dismissed)
+        self.state_filter.currentIndexChanged.connect(self.on_filter_changed)
+        self.kind_filter.currentIndexChanged.connect(self.on_filter_changed)
+        self.table.itemSelectionChanged.connect(self.on_selection_changed)
+        self.buttons["accept"].clicked.connect(self.on_accept_clicked)
+        self.buttons["assign"].clicked.connect(self.on_assign_clicked)
+        self.buttons["note"].clicked.connect(self.on_note_clicked)
+        self.buttons["finish"].clicked.connect(self.on_finish_clicked)
+        self.buttons["cancel"].clicked.connect(self.on_cancel_clicked)
+        self.buttons["reveal"].clicked.connect(self.on_reveal_clicked)
+        self._tick.timeout.connect(self.on_tick_timeout)
+        context.hub.changes_arrived.connect(self.on_changes_arrived)
+        self._tick.start()
+        self.reload()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[RequestView]:
+        """The requests shown, in inbox order."""
+        return list(self._rows)
+
+    def reload(self) -> None:
+        """Read the list in the background (once more afterwards if asked meanwhile)."""
+        if self._loading:
+            self._stale = True
+            return
+        self._loading = True
+        fresh, self._fresh = self._fresh, []
+        self._context.runner.submit(
+            load_inbox(
+                self._context.site_code,
+                self.state_filter.currentData(),
+                self.kind_filter.currentData(),
+                fresh,
+            ),
+            guarded(self, self.on_inbox_ready),
+            guarded(self, self.on_inbox_failed),
+            write=False,
+        )
+
+    @Slot(list)
+    def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
+        ours = [record for record in batch if record.kind == CHANGE_KIND]
+        if not ours:
+            return
+        self._fresh += [r.entity_id for r in ours if r.action == "created"]
+        self.reload()
+
+    def on_inbox_ready(self, data: InboxData) -> None:
+        self._finish_load()
+        self.error.hide()
+        self._limit = data.limit
+        selected = self.selected()
+        self._rows = data.rows
+        self._render(selected.id if selected else None)
+        if data.fresh:
+            self._alert(data.fresh)
+        self.requests_loaded.emit(len(self._rows))
+
+    def on_inbox_failed(self, exc: BaseException) -> None:
+        self._finish_load()
+        self._show_error(user_message(exc, "priority_inbox"))
+
+    def _finish_load(self) -> None:
+        self._loading = False
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def _alert(self, fresh: list[RequestView]) -> None:
+        newest = fresh[-1]
+        where = newest.location or newest.preferred_text
+        text = self.tr("新的优先服务请求：{ref} {kind}（{visitor}）").format(
+            ref=newest.reference, kind=newest.kind_label, visitor=newest.visitor_label
+        )
+        if where:
+            text += f" · {where}"
+        if len(fresh) > 1:
+            text += self.tr("，另有 {n} 条新请求").format(n=len(fresh) - 1)
+        self.alert_label.setText(text)
+        self.alert.setAccessibleName(text)
+        self.alert.show()
+        self._beep()
+        for view in fresh:
+            self.request_alerted.emit(view.reference)
+
+    @staticmethod
+    def _beep() -> None:
+        # QApplication.beep() is the one sound every platform has; where there is no sound
+        # device it does nothing, which is the silent fallback.
+        try:
+            QApplication.beep()
+        except Exception as exc:  # a missing sound never stops the alert
+            log.debug("beep failed: %s", type(exc).__name__)
+
+    @Slot()
+    def on_alert_dismissed(self) -> None:
+        self.alert.hide()
+
+    @Slot()
+    def on_refresh_clicked(self) -> None:
+        self.reload()
+
+    @Slot(int)
+    def on_filter_changed(self, _index: int) -> None:
+        self.reload()
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def _render(self, keep: uuid.UUID | None) -> None:
+        table = self.table
+        table.blockSignals(True)
+        table.setRowCount(len(self._rows))
+        now = utcnow()
+        keep_row = -1
+        for row, view in enumerate(self._rows):
+            where = view.location or view.masked_address
+            if view.ticket_number:
+                where = self.tr("号票 {number}").format(number=view.ticket_number)
+            cells = (
+                view.reference,
+                view.kind_label,
+                view.visitor_label,
+                view.state_label,
+                "",
+                "",
+                view.masked_name or "—",
+                view.masked_phone or "—",
+                where or "—",
+                view.preferred_text or "—",
+                view.assigned_to or view.accepted_by or "—",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, str(view.id))
+                table.setItem(row, column, item)
+            self._update_timing(row, view, now)
+            if view.id == keep:
+                keep_row = row
+        table.blockSignals(False)
+        if keep_row >= 0:
+            table.selectRow(keep_row)
+        else:
+            table.clearSelection()
+        self.on_selection_changed()
+        self._update_summary(now)
+
+    def _live_wait(self, view: RequestView, now: Any) -> int:
+        return priority.waited_seconds(view, now) if view.state == "new" else view.waited_seconds
+
+    def _update_timing(self, row: int, view: RequestView, now: Any) -> None:
+        wait = self.table.item(row, self.WAIT_COLUMN)
+        flag = self.table.item(row, self.OVERDUE_COLUMN)
+        if wait is None or flag is None:
+            return
+        wait.setText(format_wait(self._live_wait(view, now)))
+        overdue = priority.is_overdue(view, now, self._limit)
+        if overdue:
+            flag.setText(self.tr("超时"))
+            flag.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+            flag.setData(Qt.ItemDataRole.AccessibleTextRole, self.tr("已超时，请尽快接单"))
+            flag.setForeground(QBrush(self._danger))
+            wait.setForeground(QBrush(self._danger))
+        else:
+            flag.setText("")
+            flag.setIcon(QIcon())
+            flag.setData(Qt.ItemDataRole.AccessibleTextRole, self.tr("未超时"))
+            flag.setData(Qt.ItemDataRole.ForegroundRole, None)
+            wait.setData(Qt.ItemDataRole.ForegroundRole, None)
+
+    def _update_summary(self, now: Any) -> None:
+        waiting = sum(1 for v in self._rows if v.state == "new")
+        late = sum(1 for v in self._rows if priority.is_overdue(v, now, self._limit))
+        text = self.tr("共 {n} 条 · 待接单 {w} 条").format(n=len(self._rows), w=waiting)
+        if late:
+            text += self.tr(" · 超时 {late} 条").format(late=late)
+        self.summary.setText(text)
+
+    @Slot()
+    def on_tick_timeout(self) -> None:
+        now = utcnow()
+        for row, view in enumerate(self._rows):
+            if view.state == "new":
+                self._update_timing(row, view, now)
+        self._update_summary(now)
+
+    def selected(self) -> RequestView | None:
+        """The request of the selected row, if any."""
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        if not rows:
+            return None
+        row = min(rows)
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def select_reference(self, reference: str) -> None:
+        """Select the row of request ``reference`` (as a click would)."""
+        for row, view in enumerate(self._rows):
+            if view.reference == reference:
+                self.table.selectRow(row)
+                return
+        raise KeyError(reference)
+
+    @Slot()
+    def on_selection_changed(self) -> None:
+        view = self.selected()
+        allowed = ALLOWED.get(view.state, frozenset()) if view else frozenset()
+        for key, button in self.buttons.items():
+            if key == "reveal":
+                button.setEnabled(bool(view and view.has_contact and view.purged_at is None))
+            else:
+                button.setEnabled(key in allowed and not (view and view.purged_at))
+        self.detail.setText(self._detail_text(view) if view else self.tr("选择一条请求查看详情。"))
+        if view is not None and view.note_count:
+            shown = view
+
+            def notes_ready(notes: list[NoteView]) -> None:
+                self.on_notes_ready(shown, notes)
+
+            self._context.runner.submit(
+                lambda s: priority.list_notes(s, shown.id),
+                guarded(self, notes_ready),
+                guarded(self, self.on_inbox_failed),
+                write=False,
+            )
+
+    def _detail_text(self, view: RequestView) -> str:
+        parts = [
+            self.tr("{ref} · {kind} · {visitor} · 提交于 {time}").format(
+                ref=view.reference,
+                kind=view.kind_label,
+                visitor=view.visitor_label,
+                time=to_local(view.created_at).strftime("%m-%d %H:%M"),
+            )
+        ]
+        if view.matter_name:
+            parts.append(self.tr("事项：{name}").format(name=view.matter_name))
+        if view.ticket_number:
+            parts.append(self.tr("号票：{number}").format(number=view.ticket_number))
+        if view.location:
+            parts.append(self.tr("位置：{place}").format(place=view.location))
+        if view.purged_at:
+            parts.append(self.tr("个人信息已按规定清除"))
+        return "　".join(parts)
+
+    def on_notes_ready(self, view: RequestView, notes: list[NoteView]) -> None:
+        current = self.selected()
+        if current is None or current.id != view.id:
+            return
+        lines = [
+            f"{to_local(n.at).strftime('%m-%d %H:%M')} {n.staff or ''}：{n.text}" for n in notes
+        ]
+        self.detail.setText(self._detail_text(view) + "\n" + self.tr("备注：") + "；".join(lines))
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _run(self, action: str, view: RequestView, operation: Callable[[Session], Any]) -> None:
+        self.status.setText("")
+        self._context.runner.submit(
+            operation,
+            guarded(self, lambda result: self.on_action_finished(action, view, result)),
+            guarded(self, self.on_action_failed),
+        )
+
+    def on_action_finished(self, action: str, view: RequestView, _result: object) -> None:
+        self.error.hide()
+        self.status.setText(f"{self.tr(ACTION_DONE[action])}：{view.reference}")
+        self.action_done.emit(action, view.reference)
+        self.reload()
+
+    def on_action_failed(self, exc: BaseException) -> None:
+        self._show_error(user_message(exc, "priority_action"))
+        self.reload()
+
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.action_failed.emit(message)
+
+    @property
+    def _me(self) -> str:
+        return self._context.staff.username
+
+    @Slot()
+    def on_accept_clicked(self) -> None:
+        view = self.selected()
+        if view is not None:
+            me = self._me
+            self._run("accept", view, lambda s: priority.accept(s, view.id, me))
+
+    @Slot()
+    def on_finish_clicked(self) -> None:
+        view = self.selected()
+        if view is not None:
+            me = self._me
+            self._run("finish", view, lambda s: priority.finish(s, view.id, me))
+
+    @Slot()
+    def on_assign_clicked(self) -> None:
+        view = self.selected()
+        if view is None:
+            return
+        chosen = view
+
+        def assistants_ready(people: list[Assistant]) -> None:
+            self.on_assistants_ready(chosen, people)
+
+        self._context.runner.submit(
+            priority.list_assistants,
+            guarded(self, assistants_ready),
+            guarded(self, self.on_action_failed),
+            write=False,
+        )
+
+    def on_assistants_ready(self, view: RequestView, people: list[Assistant]) -> None:
+        if not people:
+            self._show_error(self.tr("没有可指派的帮办代办岗工作人员。"))
+            return
+        dialog = AssignDialog(view.reference, people, self)
+        self.assign_dialog = dialog
+        me = self._me
+
+        def assign() -> None:
+            to = dialog.username()
+            self._run("assign", view, lambda s: priority.assign(s, view.id, me, to))
+
+        dialog.accepted.connect(assign)
+        dialog.open()
+
+    @Slot()
+    def on_note_clicked(self) -> None:
+        view = self.selected()
+        if view is None:
+            return
+        dialog = NoteDialog(view.reference, self)
+        self.note_dialog = dialog
+        me = self._me
+
+        def save() -> None:
+            text = dialog.text.toPlainText()
+            self._run("note", view, lambda s: priority.add_note(s, view.id, me, text))
+
+        dialog.accepted.connect(save)
+        dialog.open()
+
+    @Slot()
+    def on_cancel_clicked(self) -> None:
+        view = self.selected()
+        if view is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("取消请求"),
+            self.tr("确定取消请求 {ref} 吗？取消后不能恢复。").format(ref=view.reference),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("cancel_box")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("确认取消"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("不取消"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.cancel_box = box
+        me = self._me
+
+        def decided(button: QPushButton) -> None:
+            if box.buttonRole(button) == QMessageBox.ButtonRole.YesRole:
+                self._run("cancel", view, lambda s: priority.cancel(s, view.id, me))
+
+        box.buttonClicked.connect(decided)
+        box.open()
+
+    @Slot()
+    def on_reveal_clicked(self) -> None:
+        view = self.selected()
+        if view is None:
+            return
+        me = self._me
+        self._context.runner.submit(
+            lambda s: priority.reveal_contact(s, view.id, me),
+            guarded(self, self.on_contact_ready),
+            guarded(self, self.on_action_failed),
+        )
+
+    def on_contact_ready(self, contact: Contact) -> None:
+        dialog = ContactDialog(contact, self)
+        self.contact_dialog = dialog
+        dialog.open()
+        self.contact_revealed.emit(contact.reference)
+
+
+def register(registry: ModuleRegistry) -> None:
+    """Register the 优先服务 module."""
+    registry.register_module(KEY, TITLE, ROLES, PriorityInboxPage)
