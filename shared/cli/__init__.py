@@ -21,12 +21,22 @@ from shared.cli import (
     demo_cmd,
     priority_cmd,
     ticket_cmd,
+    tour_cmd,
     user_cmd,
 )
 from shared.cli.context import CliContext, CliError
 from shared.errors import HallError
 
-COMMAND_MODULES = [db_cmd, demo_cmd, user_cmd, changes_cmd, ticket_cmd, priority_cmd, catalog_cmd]
+COMMAND_MODULES = [
+    db_cmd,
+    demo_cmd,
+    user_cmd,
+    changes_cmd,
+    ticket_cmd,
+    priority_cmd,
+    catalog_cmd,
+    tour_cmd,
+]
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:

@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     # The key that signs ticket QR codes (base64); None until first use, when
     # shared.services.ticket_codes.installation_secret creates and stores a random one.
     "installation_secret": None,
+    # Reception levels (接待等级) a tour may carry, in order of importance.
+    "reception_levels": ["一般", "重要", "重大"],
 }
 
 

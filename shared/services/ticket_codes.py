@@ -84,6 +84,20 @@ def _signature(body: str, secret: bytes) -> str:
     return base64.b32encode(digest).decode("ascii")[:SIGNATURE_CHARS]
 
 
+def sign(body: str, secret: bytes) -> str:
+    """The signature of an ASCII ``body`` as codes carry it (ten base32 characters).
+
+    Shared by every signed code (tickets, tour slips): each code's body starts with its own
+    version tag (``SH1:``, ``SHT1:``), so a signature never validates a code of another kind.
+    """
+    return _signature(body, secret)
+
+
+def signature_matches(body: str, given: str, secret: bytes) -> bool:
+    """True when ``given`` is the signature of ``body`` (constant-time comparison)."""
+    return hmac.compare_digest(_signature(body, secret), given)
+
+
 def payload_for(site: str, business_date: date, number: str, secret: bytes) -> str:
     """The signed payload for a ticket named by its site, business day and number."""
     body = f"{VERSION}:{site}:{business_date:%Y%m%d}:{number}"
