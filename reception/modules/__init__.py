@@ -8,16 +8,23 @@ in navigation order. A module that replaces a placeholder removes its entry from
 
 from __future__ import annotations
 
-from reception.modules import live, pending, priority_inbox, staff_admin
+from reception.modules import calling, live, pending, priority_inbox, staff_admin, ticket_desk
 from reception.registry import ModuleRegistry
 
-#: Registration order is navigation order.
-MODULE_FILES = (priority_inbox, pending, staff_admin, live)
+#: Registration order is navigation order (the 取号台 is registered first, with the
+#: console's terminal code).
+MODULE_FILES = (calling, priority_inbox, pending, staff_admin, live)
 
 
-def builtin_registry() -> ModuleRegistry:
-    """A registry holding every module shipped with this version."""
+def builtin_registry(terminal: str = ticket_desk.DEFAULT_TERMINAL) -> ModuleRegistry:
+    """A registry holding every module shipped with this version.
+
+    Args:
+        terminal: this console's terminal code (``--terminal``): the 取号台 prints on its
+            printer.
+    """
     registry = ModuleRegistry()
+    ticket_desk.register(registry, terminal=terminal)
     for module in MODULE_FILES:
         module.register(registry)
     return registry

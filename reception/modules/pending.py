@@ -30,22 +30,6 @@ class Pending:
 
 PENDING = (
     Pending(
-        "ticket_desk",
-        QT_TRANSLATE_NOOP("Modules", "取号台"),
-        ("guide", "manager", "admin"),
-        QT_TRANSLATE_NOOP("Modules", "取号台将在下一版本开通。"),
-        QT_TRANSLATE_NOOP("Modules", "为来访群众取号并打印号票，补打和取消号票。"),
-    ),
-    Pending(
-        "calling",
-        QT_TRANSLATE_NOOP("Modules", "叫号"),
-        ("window", "manager", "admin"),
-        QT_TRANSLATE_NOOP("Modules", "叫号功能将在下一版本开通。"),
-        QT_TRANSLATE_NOOP(
-            "Modules", "呼叫下一位、重呼、过号、转移和办结，并在大厅叫号屏显示和播报。"
-        ),
-    ),
-    Pending(
         "tours",
         QT_TRANSLATE_NOOP("Modules", "参观接待"),
         ("docent", "manager", "admin"),

@@ -169,7 +169,7 @@ def stylesheet(t: Tokens) -> str:
     QScrollBar:vertical {{ width: {t.min_target // 2 + 8}px; background: {t.bg}; }}
     QScrollBar::handle:vertical {{ background: {t.border}; min-height: {t.min_target}px;
         border-radius: 6px; }}
-    """ + kiosk_rules(t)
+    """ + kiosk_rules(t) + reception_rules(t)
 
 
 # FreeType's synthetic bold (the bundled CJK font has no bold face) stops at 64 px: bold
@@ -260,6 +260,62 @@ def kiosk_ticket_rules(t: Tokens) -> str:
         background: {t.success}; color: {t.primary_text}; font-size: {t.title_px}px;
         font-weight: bold; border-radius: {t.radius}px; padding: {t.spacing}px {t.spacing * 2}px;
     }}
+    """
+
+
+def reception_rules(t: Tokens) -> str:
+    """The console's own roles: queue choices, window actions, alerts and the 叫号屏 board.
+
+    The board is read from across the hall: light text on the primary colour, the called
+    number in the warning colour, sizes far above the console's (regular weight above
+    :data:`BOLD_MAX_PX`, where the synthetic bold stops).
+    """
+    return f"""
+    QPushButton[role="choice"] {{
+        text-align: left; padding: {t.spacing}px {t.spacing * 2}px;
+        min-height: {t.min_target + t.spacing * 2}px;
+    }}
+    QPushButton[role="choice"]:checked {{
+        background: {t.primary}; color: {t.primary_text}; font-weight: bold;
+    }}
+    QPushButton[role="action"] {{
+        font-size: {t.title_px}px; font-weight: bold; min-height: {t.min_target * 2}px;
+        min-width: {t.min_target * 4}px;
+    }}
+    QPushButton[role="action_primary"] {{
+        background: {t.primary}; color: {t.primary_text}; font-size: {t.title_px}px;
+        font-weight: bold; min-height: {t.min_target * 2}px; min-width: {t.min_target * 4}px;
+    }}
+    QPushButton[role="action_primary"]:disabled {{ background: {t.muted}; }}
+    QFrame[role="alert"] {{
+        background: {t.warning_bg}; border: 3px solid {t.danger}; border-radius: {t.radius}px;
+    }}
+    QFrame[role="alert"] QLabel {{
+        color: {t.warning_text}; background: {t.warning_bg}; font-weight: bold;
+    }}
+    QFrame[role="alert"] QPushButton {{ background: {t.surface}; }}
+    QLabel[role="big_number"] {{
+        font-size: {t.huge_px}px; font-weight: bold; color: {t.primary};
+    }}
+    QFrame[role="board"] {{ background: {t.primary}; }}
+    QFrame[role="board"] QLabel {{
+        color: {t.primary_text}; background: {t.primary}; font-size: {t.title_px + 6}px;
+    }}
+    QFrame[role="board"] QLabel[role="board_title"] {{
+        font-size: {t.title_px * 2}px;
+    }}
+    QFrame[role="board"] QLabel[role="board_call"] {{
+        color: {t.warning_bg}; font-size: {t.huge_px * 2 + 48}px;
+    }}
+    QFrame[role="board"] QLabel[role="board_window"] {{
+        color: {t.warning_bg}; font-size: {t.huge_px}px;
+    }}
+    QFrame[role="board"] QLabel[role="board_row"] {{ font-size: {t.title_px * 2 - 12}px; }}
+    QFrame[role="board"] QLabel[role="board_queue"] {{ font-size: {t.title_px + 14}px; }}
+    QFrame[role="board"] QLabel[role="board_heading"] {{
+        font-size: {t.title_px + 6}px; font-weight: bold;
+    }}
+    QFrame[role="board_line"] {{ background: {t.primary_text}; max-height: 2px; }}
     """
 
 

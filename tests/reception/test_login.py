@@ -76,12 +76,18 @@ def test_terminal_site_option_names_the_site(
 def test_pending_module_says_it_is_coming(
     qtbot: QtBot, open_shell: ShellMaker, seeded_sqlite_url: str
 ) -> None:
+    from reception.modules.pending import PENDING, ComingSoonPage
+
+    if not PENDING:
+        pytest.skip("every module has landed")
     shell = open_shell(seeded_sqlite_url)
-    log_in(qtbot, shell, "guide1", DEMO_PASSWORD)
+    log_in(qtbot, shell, "admin", DEMO_PASSWORD)
     assert shell.console is not None
-    page = shell.console.module("ticket_desk")
-    assert page.isVisible()
-    assert page.notice.text() == "取号台将在下一版本开通。"
+    item = PENDING[0]
+    shell.console.select_module(item.key)
+    page = shell.console.module(item.key)
+    assert isinstance(page, ComingSoonPage) and page.isVisible()
+    assert page.notice.text() == item.notice
 
 
 def test_navigation_switches_the_page(

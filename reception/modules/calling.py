@@ -1,0 +1,598 @@
+"""叫号 (window mode): a clerk calls the next ticket to their window and works it.
+
+The clerk picks their window once per console session; the page then shows the ticket at
+the window large, big buttons for each step (叫下一位, 重呼, 过号, 开始办理, 办结, 转移), the
+window's own tickets today and how many wait in its queues. Every step runs in the
+background through :mod:`shared.services.calling`; a refusal (``Conflict``, ``NotFound``) is
+shown as its own Chinese sentence. 打开叫号屏 opens the hall display board
+(:mod:`reception.board`) as a window of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.board import BoardWindow
+from reception.callbacks import guarded
+from reception.errors import user_message
+from reception.i18n import QT_TRANSLATE_NOOP
+from reception.modules.ticket_desk import (
+    PRIORITY_LABELS,
+    STATE_LABELS,
+    label,
+    set_role,
+)
+from reception.registry import ModuleContext, ModuleRegistry
+from reception.views.tables import read_only_table
+from shared.changes import ChangeRecord
+from shared.qt.announcer import Announcer, create_announcer
+from shared.services import calling
+from shared.services.calling import QueueStatus
+from shared.services.desk import WindowInfo, WindowState, list_windows, resolve_site, window_state
+from shared.services.tickets import TicketView
+
+log = logging.getLogger(__name__)
+
+KEY = "calling"
+TITLE = QT_TRANSLATE_NOOP("Modules", "叫号")
+ROLES = ("window", "manager", "admin")
+
+AnnouncerFactory = Callable[[QObject], Announcer]
+
+#: Which buttons a ticket's state allows (叫下一位 is always allowed).
+ALLOWED: dict[str | None, frozenset[str]] = {
+    None: frozenset(),
+    "called": frozenset({"recall", "no_show", "start", "finish", "transfer"}),
+    "serving": frozenset({"finish", "transfer"}),
+    "no_show": frozenset({"recall"}),
+}
+
+
+class TransferDialog(QDialog):
+    """Choose the queue to move a ticket to (no signals beyond QDialog's)."""
+
+    def __init__(
+        self, number: str, queues: list[QueueStatus], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("transfer_dialog")
+        self.setWindowTitle(self.tr("转移号票"))
+        heading = QLabel(self.tr("把 {number} 转到哪项业务？").format(number=number))
+        heading.setProperty("role", "title")
+        self.queues = QListWidget()
+        self.queues.setObjectName("transfer_queues")
+        self.queues.setAccessibleName(self.tr("目标业务"))
+        for status in queues:
+            item = QListWidgetItem(
+                self.tr("{prefix} {name}（等候 {n} 人）").format(
+                    prefix=status.prefix, name=status.name, n=status.waiting
+                )
+            )
+            item.setData(Qt.ItemDataRole.UserRole, status.prefix)
+            self.queues.addItem(item)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("转移"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.queues, 1)
+        layout.addWidget(self.buttons)
+        self.resize(560, 520)
+
+        self.queues.currentRowChanged.connect(self.on_queues_row_changed)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def choose(self, prefix: str) -> None:
+        """Select queue ``prefix``."""
+        for row in range(self.queues.count()):
+            if self.queues.item(row).data(Qt.ItemDataRole.UserRole) == prefix:
+                self.queues.setCurrentRow(row)
+                return
+        raise KeyError(prefix)
+
+    def chosen(self) -> str | None:
+        """The prefix chosen, if any."""
+        item = self.queues.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    @Slot(int)
+    def on_queues_row_changed(self, row: int) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(row >= 0)
+
+
+class WindowPage(QWidget):
+    """The 叫号 page of a window clerk.
+
+    Args:
+        context: the console session.
+        announcer_factory: makes the display board's announcer (tests inject a fake).
+
+    Signals:
+        windows_loaded(list): the site's :class:`WindowInfo` list arrived.
+        state_loaded(object): a :class:`WindowState` was shown.
+        action_done(str, object): an action (``call``, ``recall``, ``no_show``, ``start``,
+            ``finish``, ``transfer``) succeeded; its :class:`TicketView` (``None`` when
+            叫下一位 found nobody).
+        action_failed(str): an action was refused; the message shown.
+        board_opened(object): the :class:`BoardWindow` opened.
+    """
+
+    windows_loaded = Signal(list)
+    state_loaded = Signal(object)
+    action_done = Signal(str, object)
+    action_failed = Signal(str)
+    board_opened = Signal(object)
+
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("WindowPage", "号码"),
+        QT_TRANSLATE_NOOP("WindowPage", "业务"),
+        QT_TRANSLATE_NOOP("WindowPage", "优先"),
+        QT_TRANSLATE_NOOP("WindowPage", "状态"),
+        QT_TRANSLATE_NOOP("WindowPage", "重呼"),
+    )
+
+    def __init__(
+        self,
+        context: ModuleContext,
+        announcer_factory: AnnouncerFactory = create_announcer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"module_{KEY}")
+        self._context = context
+        self._announcer_factory = announcer_factory
+        self._site = context.site_code
+        self.window_number: int | None = None
+        self.state: WindowState | None = None
+        self._loading = False
+        self._stale = False
+        self._busy = False
+        self.board: BoardWindow | None = None
+        self.transfer_dialog: TransferDialog | None = None
+
+        title = QLabel(self.tr("叫号"))
+        title.setProperty("role", "title")
+        self.window_combo = QComboBox()
+        self.window_combo.setObjectName("calling_window")
+        self.window_combo.setAccessibleName(self.tr("本窗口"))
+        self.window_combo.setMinimumWidth(280)
+        window_label = QLabel(self.tr("本窗口(&W)"))
+        window_label.setBuddy(self.window_combo)
+        self.board_button = QPushButton(self.tr("打开叫号屏"))
+        self.board_button.setObjectName("calling_open_board")
+        self.board_button.setAccessibleName(self.tr("打开叫号屏"))
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addSpacing(24)
+        top.addWidget(window_label)
+        top.addWidget(self.window_combo)
+        top.addStretch(1)
+        top.addWidget(self.board_button)
+
+        current = QFrame()
+        current.setProperty("role", "card")
+        current_heading = QLabel(self.tr("当前号码"))
+        current_heading.setProperty("role", "muted")
+        self.number_label = QLabel("—")
+        self.number_label.setObjectName("calling_number")
+        self.number_label.setProperty("role", "big_number")
+        self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number_label.setAccessibleName(self.tr("当前号码"))
+        self.detail_label = QLabel(self.tr("点“叫下一位”开始。"))
+        self.detail_label.setObjectName("calling_detail")
+        self.detail_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setAccessibleName(self.tr("当前号码状态"))
+        current_layout = QVBoxLayout(current)
+        current_layout.setContentsMargins(24, 16, 24, 16)
+        current_layout.addWidget(current_heading)
+        current_layout.addWidget(self.number_label)
+        current_layout.addWidget(self.detail_label)
+
+        self.call_button = self._action(self.tr("叫下一位"), "calling_next", "action_primary")
+        self.recall_button = self._action(self.tr("重呼"), "calling_recall")
+        self.no_show_button = self._action(self.tr("过号"), "calling_no_show")
+        self.start_button = self._action(self.tr("开始办理"), "calling_start")
+        self.finish_button = self._action(self.tr("办结"), "calling_finish")
+        self.transfer_button = self._action(self.tr("转移"), "calling_transfer")
+        self._buttons = {
+            "recall": self.recall_button,
+            "no_show": self.no_show_button,
+            "start": self.start_button,
+            "finish": self.finish_button,
+            "transfer": self.transfer_button,
+        }
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        grid.addWidget(self.call_button, 0, 0, 1, 3)
+        grid.addWidget(self.recall_button, 1, 0)
+        grid.addWidget(self.no_show_button, 1, 1)
+        grid.addWidget(self.start_button, 1, 2)
+        grid.addWidget(self.finish_button, 2, 0)
+        grid.addWidget(self.transfer_button, 2, 1)
+
+        self.message = QLabel()
+        self.message.setObjectName("calling_message")
+        self.message.setProperty("role", "error")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("叫号提示"))
+        self.message.hide()
+
+        left = QVBoxLayout()
+        left.setSpacing(16)
+        left.addWidget(current)
+        left.addLayout(grid)
+        left.addWidget(self.message)
+        left.addStretch(1)
+
+        waiting_title = QLabel(self.tr("本窗口业务等候"))
+        waiting_title.setProperty("role", "title")
+        self.waiting_label = QLabel(self.tr("正在读取…"))
+        self.waiting_label.setObjectName("calling_waiting")
+        self.waiting_label.setWordWrap(True)
+        self.waiting_label.setAccessibleName(self.tr("等候人数"))
+        list_title = QLabel(self.tr("本窗口今日号票"))
+        list_title.setProperty("role", "title")
+        self.table = read_only_table(
+            [self.tr(c) for c in self.COLUMNS], self.tr("本窗口今日号票列表")
+        )
+        self.table.setObjectName("calling_tickets")
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(waiting_title)
+        right.addWidget(self.waiting_label)
+        right.addWidget(list_title)
+        right.addWidget(self.table, 1)
+
+        body = QHBoxLayout()
+        body.setSpacing(24)
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.setSpacing(16)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+
+        self._set_buttons()
+
+        self.window_combo.currentIndexChanged.connect(self.on_window_combo_changed)
+        self.board_button.clicked.connect(self.on_board_clicked)
+        self.call_button.clicked.connect(self.on_call_clicked)
+        self.recall_button.clicked.connect(self.on_recall_clicked)
+        self.no_show_button.clicked.connect(self.on_no_show_clicked)
+        self.start_button.clicked.connect(self.on_start_clicked)
+        self.finish_button.clicked.connect(self.on_finish_clicked)
+        self.transfer_button.clicked.connect(self.on_transfer_clicked)
+        context.hub.changes_arrived.connect(self.on_changes_arrived)
+
+        site = self._site
+        context.runner.submit(
+            lambda session: list_windows(session, site=site),
+            guarded(self, self.on_windows_ready),
+            guarded(self, self.on_load_failed),
+            write=False,
+        )
+
+    def _action(self, text: str, name: str, role: str = "action") -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setProperty("role", role)
+        button.setAccessibleName(text)
+        return button
+
+    # -- windows and loading ---------------------------------------------------------------
+
+    def on_windows_ready(self, windows: list[WindowInfo]) -> None:
+        self.window_combo.blockSignals(True)
+        self.window_combo.clear()
+        for info in windows:
+            self.window_combo.addItem(self.window_text(info), info.number)
+        self.window_combo.blockSignals(False)
+        self.windows_loaded.emit(windows)
+        if windows:
+            wanted = self.window_number if self.window_number is not None else windows[0].number
+            self.choose_window(wanted)
+        else:
+            self._show_message(self.tr("本站点还没有窗口，请联系管理员。"))
+
+    def window_text(self, info: WindowInfo) -> str:
+        """``3号窗口 · A`` — the window's name (when it says more than its number) and queues."""
+        text = self.tr("{n}号窗口").format(n=info.number)
+        if info.name and info.name != text:
+            text += f" {info.name}"
+        queues = " ".join(info.queues) if info.queues else self.tr("未分配业务")
+        return self.tr("{window} · 业务 {queues}").format(window=text, queues=queues)
+
+    def choose_window(self, number: int) -> None:
+        """Work at window ``number`` (kept for the rest of this console session)."""
+        index = self.window_combo.findData(number)
+        if index < 0:
+            raise KeyError(number)
+        if index == self.window_combo.currentIndex() and self.window_number == number:
+            self.reload()
+            return
+        self.window_combo.setCurrentIndex(index)
+        self.on_window_combo_changed(index)
+
+    @Slot(int)
+    def on_window_combo_changed(self, index: int) -> None:
+        if index < 0:
+            return
+        number = self.window_combo.itemData(index)
+        if number is None or (number == self.window_number and self.state is not None):
+            return
+        self.window_number = int(number)
+        self.state = None
+        self.message.hide()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the window's state in the background."""
+        if self.window_number is None:
+            return
+        if self._loading:
+            self._stale = True
+            return
+        self._loading = True
+        site, window = self._site, self.window_number
+        self._context.runner.submit(
+            lambda session: window_state(session, site=site, window=window),
+            guarded(self, self.on_state_ready),
+            guarded(self, self.on_load_failed),
+            write=False,
+        )
+
+    def on_state_ready(self, state: WindowState) -> None:
+        self._loading = False
+        if self._stale:
+            self._stale = False
+            self.reload()
+        if state.window.number != self.window_number:
+            return
+        self.state = state
+        self._show_current(state.current)
+        self._show_waiting(state.queues)
+        self._show_tickets(state.tickets)
+        self._set_buttons()
+        self.state_loaded.emit(state)
+
+    def on_load_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self._stale = False
+        self._show_message(user_message(exc, "window_state"))
+
+    @Slot(list)
+    def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
+        if any(record.kind in ("ticket", "organisation") for record in batch):
+            self.reload()
+
+    # -- showing ---------------------------------------------------------------------------
+
+    @property
+    def current(self) -> TicketView | None:
+        """The ticket at the window (or the last no-show), as last read."""
+        return self.state.current if self.state is not None else None
+
+    def _show_current(self, ticket: TicketView | None) -> None:
+        if ticket is None:
+            self.number_label.setText("—")
+            self.detail_label.setText(self.tr("当前没有号码。点“叫下一位”。"))
+            return
+        self.number_label.setText(ticket.number)
+        parts = [label(STATE_LABELS, ticket.state), ticket.queue_name]
+        if ticket.priority:
+            parts.append(self.tr("{kind}优先").format(kind=label(PRIORITY_LABELS, ticket.priority)))
+        if ticket.recall_count:
+            parts.append(self.tr("已重呼 {n} 次").format(n=ticket.recall_count))
+        if ticket.matter_name:
+            parts.append(ticket.matter_name)
+        self.detail_label.setText(" · ".join(parts))
+
+    def _show_waiting(self, queues: list[QueueStatus]) -> None:
+        if not queues:
+            self.waiting_label.setText(self.tr("本窗口未分配业务。"))
+            return
+        lines = []
+        for status in queues:
+            line = self.tr("{prefix} {name}：等候 {n} 人").format(
+                prefix=status.prefix, name=status.name, n=status.waiting
+            )
+            if status.priority_waiting:
+                line += self.tr("（优先 {n} 人）").format(n=status.priority_waiting)
+            lines.append(line)
+        self.waiting_label.setText("\n".join(lines))
+
+    def _show_tickets(self, tickets: list[TicketView]) -> None:
+        self.table.setRowCount(len(tickets))
+        for row, ticket in enumerate(tickets):
+            cells = (
+                ticket.number,
+                ticket.queue_name,
+                label(PRIORITY_LABELS, ticket.priority),
+                label(STATE_LABELS, ticket.state),
+                str(ticket.recall_count) if ticket.recall_count else "",
+            )
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def ticket_rows(self) -> list[tuple[str, str]]:
+        """(number, state label) of the window's tickets today, newest call first."""
+        return [
+            (self.table.item(r, 0).text(), self.table.item(r, 3).text())
+            for r in range(self.table.rowCount())
+        ]
+
+    def _set_buttons(self) -> None:
+        ready = self.window_number is not None and not self._busy
+        self.call_button.setEnabled(ready)
+        current = self.current
+        allowed = ALLOWED.get(current.state if current else None, frozenset())
+        for key, button in self._buttons.items():
+            button.setEnabled(ready and key in allowed)
+
+    def _show_message(self, text: str, ok: bool = False) -> None:
+        self.message.setText(text)
+        set_role(self.message, "ok" if ok else "error")
+        self.message.show()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _run(self, action: str, operation: Callable[[Any, str], TicketView | None]) -> None:
+        if self._busy or self.window_number is None:
+            return
+        self._busy = True
+        self.message.hide()
+        self._set_buttons()
+        site = self._site
+
+        def run(session: Any) -> TicketView | None:
+            return operation(session, resolve_site(session, site))
+
+        self._context.runner.submit(
+            run,
+            guarded(self, lambda result: self.on_action_finished(action, result)),
+            guarded(self, self.on_action_error),
+        )
+
+    def on_action_finished(self, action: str, ticket: TicketView | None) -> None:
+        self._busy = False
+        if ticket is None:
+            self._show_message(self.tr("无人等候"))
+        elif action == "transfer":
+            self._show_message(
+                self.tr("已转到 {queue}，新号码 {number}。").format(
+                    queue=ticket.queue_name, number=ticket.number
+                ),
+                ok=True,
+            )
+        self._set_buttons()
+        self.action_done.emit(action, ticket)
+        self.reload()
+
+    def on_action_error(self, exc: BaseException) -> None:
+        self._busy = False
+        message = user_message(exc, "calling")
+        self._show_message(message)
+        self._set_buttons()
+        self.action_failed.emit(message)
+        self.reload()
+
+    def _on_current(self, action: str, service: Callable[..., TicketView]) -> None:
+        current = self.current
+        if current is None:
+            return
+        number, staff_id = current.number, self._context.staff.id
+        self._run(
+            action,
+            lambda session, site: service(session, site=site, number=number, staff_id=staff_id),
+        )
+
+    @Slot()
+    def on_call_clicked(self) -> None:
+        window, staff_id = self.window_number, self._context.staff.id
+        self._run(
+            "call",
+            lambda session, site: calling.call_next(
+                session, site=site, window=window, staff_id=staff_id
+            ),
+        )
+
+    @Slot()
+    def on_recall_clicked(self) -> None:
+        self._on_current("recall", calling.recall)
+
+    @Slot()
+    def on_no_show_clicked(self) -> None:
+        self._on_current("no_show", calling.no_show)
+
+    @Slot()
+    def on_start_clicked(self) -> None:
+        self._on_current("start", calling.start_service)
+
+    @Slot()
+    def on_finish_clicked(self) -> None:
+        self._on_current("finish", calling.finish)
+
+    @Slot()
+    def on_transfer_clicked(self) -> None:
+        current, state = self.current, self.state
+        if current is None or state is None:
+            return
+        targets = [q for q in state.other_queues if q.prefix != current.queue_prefix]
+        dialog = TransferDialog(current.number, targets, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.on_transfer_accepted)
+        self.transfer_dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def on_transfer_accepted(self) -> None:
+        dialog, self.transfer_dialog = self.transfer_dialog, None
+        current = self.current
+        if dialog is None or current is None:
+            return
+        target = dialog.chosen()
+        if target is None:
+            return
+        number, staff_id = current.number, self._context.staff.id
+        self._run(
+            "transfer",
+            lambda session, site: calling.transfer(
+                session, site=site, number=number, to_queue=target, staff_id=staff_id
+            ),
+        )
+
+    # -- the display board -----------------------------------------------------------------
+
+    @Slot()
+    def on_board_clicked(self) -> None:
+        self.open_board()
+
+    def open_board(self) -> BoardWindow:
+        """Open the display board (or bring the open one forward)."""
+        board = self.board
+        if board is not None and shiboken6.isValid(board) and board.isVisible():
+            board.raise_()
+            board.activateWindow()
+            return board
+        announcer = self._announcer_factory(self)
+        board = BoardWindow(self._context.runner, self._context.hub, self._site, announcer, self)
+        board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        announcer.setParent(board)
+        board.resize(1280, 720)
+        board.show()
+        self.board = board
+        self.board_opened.emit(board)
+        return board
+
+
+def register(registry: ModuleRegistry) -> None:
+    """Register the 叫号 module."""
+    registry.register_module(KEY, TITLE, ROLES, WindowPage)

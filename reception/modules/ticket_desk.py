@@ -1,0 +1,820 @@
+"""取号台: guides issue and print a ticket for a visitor, reprint it, or cancel it.
+
+The same allocator as the kiosk (:func:`shared.services.desk.issue_at_desk`, channel
+``desk``), one request key per click of 取号. Printing goes through the terminal's own printer
+(``--terminal``, default ``desk-01``) off the GUI thread; a terminal without a printer says so
+and still shows the number. The queue buttons, today's list and the print-failed alerts
+follow the change feed, so a ticket issued or a print failing on any terminal shows here
+within a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.callbacks import guarded
+from reception.errors import user_message
+from reception.i18n import QT_TRANSLATE_NOOP, translate
+from reception.registry import ModuleContext, ModuleRegistry
+from reception.views.tables import read_only_table
+from shared.changes import ChangeRecord
+from shared.clock import to_local
+from shared.printing import TicketPrinter
+from shared.qt.printing import PrintOutcome, print_in_background, qt_printer_from_config
+from shared.services import calling
+from shared.services.calling import QueueStatus
+from shared.services.desk import (
+    OVERRIDE_ROLES,
+    DeskState,
+    DeskTicket,
+    IssuedSlip,
+    desk_state,
+    desk_ticket,
+    issue_at_desk,
+    reprint_slip,
+    resolve_site,
+    terminal_printer_config,
+)
+from shared.services.tickets import TicketView
+
+log = logging.getLogger(__name__)
+
+KEY = "ticket_desk"
+TITLE = QT_TRANSLATE_NOOP("Modules", "取号台")
+ROLES = ("guide", "manager", "admin")
+DEFAULT_TERMINAL = "desk-01"
+MAX_ALERTS = 3
+QUEUE_COLUMNS = 4
+CONTEXT = "TicketLabels"
+
+PRIORITY_LABELS: dict[str, str] = {
+    "elderly": QT_TRANSLATE_NOOP("TicketLabels", "老年人"),
+    "disabled": QT_TRANSLATE_NOOP("TicketLabels", "残障人士"),
+    "pregnant": QT_TRANSLATE_NOOP("TicketLabels", "孕妇"),
+    "other": QT_TRANSLATE_NOOP("TicketLabels", "其他"),
+}
+STATE_LABELS: dict[str, str] = {
+    "issued": QT_TRANSLATE_NOOP("TicketLabels", "等候中"),
+    "called": QT_TRANSLATE_NOOP("TicketLabels", "已呼叫"),
+    "serving": QT_TRANSLATE_NOOP("TicketLabels", "办理中"),
+    "done": QT_TRANSLATE_NOOP("TicketLabels", "已办结"),
+    "no_show": QT_TRANSLATE_NOOP("TicketLabels", "过号"),
+    "cancelled": QT_TRANSLATE_NOOP("TicketLabels", "已取消"),
+    "transferred": QT_TRANSLATE_NOOP("TicketLabels", "已转移"),
+}
+PRINT_LABELS: dict[str, str] = {
+    "pending": QT_TRANSLATE_NOOP("TicketLabels", "未打印"),
+    "printed": QT_TRANSLATE_NOOP("TicketLabels", "已打印"),
+    "print_failed": QT_TRANSLATE_NOOP("TicketLabels", "打印失败"),
+}
+CANCELLABLE = ("issued", "called")
+REPRINTABLE = ("issued", "called", "serving")
+
+PrinterFactory = Callable[[Mapping[str, Any] | None], TicketPrinter | None]
+
+
+def label(labels: Mapping[str, str], code: str | None, empty: str = "") -> str:
+    """The translated label of a code (the code itself when unknown)."""
+    if code is None:
+        return empty
+    source = labels.get(code)
+    return translate(CONTEXT, source) if source else code
+
+
+def wait_range_text(status: QueueStatus) -> str:
+    """``等候 3 人 · 约 5–15 分钟`` for a queue button."""
+    if status.waiting == 0:
+        return translate("DeskPage", "无人等候 · 即到即办")
+    if status.wait_high <= 0:
+        wait = translate("DeskPage", "即将叫号")
+    elif status.wait_low == status.wait_high:
+        wait = translate("DeskPage", "约 {low} 分钟").format(low=status.wait_low)
+    else:
+        wait = translate("DeskPage", "约 {low}–{high} 分钟").format(
+            low=status.wait_low, high=status.wait_high
+        )
+    return translate("DeskPage", "等候 {count} 人 · {wait}").format(count=status.waiting, wait=wait)
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Change a widget's ``role`` and restyle it (a dynamic property needs a re-polish)."""
+    widget.setProperty("role", role)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+class PrintAlert(QFrame):
+    """A non-modal banner: a ticket's print failed, with 补打 and 知道了.
+
+    Signals:
+        reprint_requested(object): the ticket id to reprint.
+        dismissed(object): the ticket id whose alert was closed.
+    """
+
+    reprint_requested = Signal(object)
+    dismissed = Signal(object)
+
+    def __init__(self, ticket: DeskTicket, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ticket_id = ticket.id
+        self.number = ticket.number
+        self.setObjectName(f"print_alert_{ticket.number}")
+        self.setProperty("role", "alert")
+        self.text = QLabel(
+            self.tr("号票 {number} 打印失败，请为群众补打").format(number=ticket.number)
+        )
+        self.text.setWordWrap(True)
+        self.text.setAccessibleName(self.text.text())
+        self.reprint_button = QPushButton(self.tr("补打"))
+        self.reprint_button.setAccessibleName(
+            self.tr("补打号票 {number}").format(number=self.number)
+        )
+        self.dismiss_button = QPushButton(self.tr("知道了"))
+        self.dismiss_button.setAccessibleName(
+            self.tr("关闭 {number} 的打印失败提醒").format(number=self.number)
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.reprint_button)
+        layout.addWidget(self.dismiss_button)
+
+        self.reprint_button.clicked.connect(self.on_reprint_clicked)
+        self.dismiss_button.clicked.connect(self.on_dismiss_clicked)
+
+    @Slot()
+    def on_reprint_clicked(self) -> None:
+        self.reprint_requested.emit(self.ticket_id)
+
+    @Slot()
+    def on_dismiss_clicked(self) -> None:
+        self.dismissed.emit(self.ticket_id)
+
+
+class DeskPage(QWidget):
+    """The 取号台 page.
+
+    Args:
+        context: the console session.
+        terminal: this console's terminal code; its ``printer`` settings are used.
+        printer_factory: builds a printer from those settings (tests pass their own).
+
+    Signals:
+        state_loaded(object): a :class:`DeskState` was shown.
+        printer_ready(object): the terminal's printer (or ``None``) is known.
+        ticket_issued(object): a :class:`TicketView` was issued here.
+        issue_failed(str): issuing was refused; the message shown.
+        print_finished(object): a :class:`PrintOutcome` (issue or reprint).
+        ticket_cancelled(str): the number of a ticket cancelled here.
+        alert_shown(str): the number of a ticket whose print-failed alert appeared.
+    """
+
+    state_loaded = Signal(object)
+    printer_ready = Signal(object)
+    ticket_issued = Signal(object)
+    issue_failed = Signal(str)
+    print_finished = Signal(object)
+    ticket_cancelled = Signal(str)
+    alert_shown = Signal(str)
+
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("DeskPage", "号码"),
+        QT_TRANSLATE_NOOP("DeskPage", "业务"),
+        QT_TRANSLATE_NOOP("DeskPage", "优先"),
+        QT_TRANSLATE_NOOP("DeskPage", "状态"),
+        QT_TRANSLATE_NOOP("DeskPage", "打印"),
+        QT_TRANSLATE_NOOP("DeskPage", "取号时间"),
+        QT_TRANSLATE_NOOP("DeskPage", "窗口"),
+    )
+
+    def __init__(
+        self,
+        context: ModuleContext,
+        terminal: str = DEFAULT_TERMINAL,
+        printer_factory: PrinterFactory = qt_printer_from_config,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"module_{KEY}")
+        self._context = context
+        self._terminal = terminal
+        self._printer_factory = printer_factory
+        self.printer: TicketPrinter | None = None
+        self.state: DeskState | None = None
+        self._site = context.site_code
+        self._loading = False
+        self._stale = False
+        self._issuing = False
+        self._queue_buttons: dict[str, QPushButton] = {}
+        self.alerts: dict[uuid.UUID, PrintAlert] = {}
+        self._pending_cancel: DeskTicket | None = None
+        may_override = not OVERRIDE_ROLES.isdisjoint(context.staff.roles)
+
+        # -- the queues, the visitor's options and 取号 ------------------------------------
+        title = QLabel(self.tr("取号台"))
+        title.setProperty("role", "title")
+        self.hall_label = QLabel(self.tr("正在读取业务…"))
+        self.hall_label.setObjectName("desk_hall_state")
+        self.hall_label.setProperty("role", "muted")
+        self.hall_label.setWordWrap(True)
+        self.hall_label.setAccessibleName(self.tr("大厅状态"))
+        queues_heading = QLabel(self.tr("选择业务"))
+        queues_heading.setProperty("role", "muted")
+        self.queue_group = QButtonGroup(self)
+        self.queue_group.setExclusive(True)
+        self.queue_grid = QGridLayout()
+        self.queue_grid.setSpacing(8)
+
+        self.priority = QComboBox()
+        self.priority.setObjectName("desk_priority")
+        self.priority.setAccessibleName(self.tr("优先类型"))
+        self.priority.addItem(self.tr("无（普通号）"), None)
+        for code, source in PRIORITY_LABELS.items():
+            self.priority.addItem(translate(CONTEXT, source), code)
+        priority_label = QLabel(self.tr("优先类型(&Y)"))
+        priority_label.setBuddy(self.priority)
+        self.matter = QLineEdit()
+        self.matter.setObjectName("desk_matter")
+        self.matter.setAccessibleName(self.tr("事项编码"))
+        self.matter.setPlaceholderText(self.tr("可不填"))
+        self.matter.setMaxLength(60)
+        matter_label = QLabel(self.tr("事项编码(&M)"))
+        matter_label.setBuddy(self.matter)
+        self.override = QCheckBox(self.tr("非办理时间强制取号"))
+        self.override.setObjectName("desk_override")
+        self.override.setAccessibleName(self.tr("非办理时间强制取号"))
+        self.override.setVisible(may_override)
+        self.override.setEnabled(may_override)
+
+        self.issue_button = QPushButton(self.tr("取号"))
+        self.issue_button.setObjectName("desk_issue")
+        self.issue_button.setProperty("role", "action_primary")
+        self.issue_button.setAccessibleName(self.tr("取号"))
+        self.message = QLabel()
+        self.message.setObjectName("desk_message")
+        self.message.setProperty("role", "error")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("取号提示"))
+        self.message.hide()
+
+        result = QFrame()
+        result.setProperty("role", "card")
+        result_heading = QLabel(self.tr("最近一张号票"))
+        result_heading.setProperty("role", "muted")
+        self.number_label = QLabel("—")
+        self.number_label.setObjectName("desk_number")
+        self.number_label.setProperty("role", "big_number")
+        self.number_label.setAccessibleName(self.tr("号码"))
+        self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail_label = QLabel(self.tr("选择业务后点“取号”。"))
+        self.detail_label.setObjectName("desk_detail")
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setAccessibleName(self.tr("号票详情"))
+        self.print_label = QLabel()
+        self.print_label.setObjectName("desk_print_state")
+        self.print_label.setWordWrap(True)
+        self.print_label.setAccessibleName(self.tr("打印状态"))
+        self.printer_label = QLabel(self.tr("正在读取打印机设置…"))
+        self.printer_label.setObjectName("desk_printer")
+        self.printer_label.setProperty("role", "muted")
+        self.printer_label.setAccessibleName(self.tr("本机打印机"))
+        result_layout = QVBoxLayout(result)
+        result_layout.setContentsMargins(20, 16, 20, 16)
+        result_layout.addWidget(result_heading)
+        result_layout.addWidget(self.number_label)
+        result_layout.addWidget(self.detail_label)
+        result_layout.addWidget(self.print_label)
+
+        form = QFormLayout()
+        form.setSpacing(12)
+        form.addRow(priority_label, self.priority)
+        form.addRow(matter_label, self.matter)
+
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        left.addLayout(form)
+        left.addWidget(self.override, 0, Qt.AlignmentFlag.AlignLeft)
+        left.addWidget(self.issue_button)
+        left.addWidget(self.message)
+        left.addWidget(result)
+        left.addWidget(self.printer_label)
+        left.addStretch(1)
+
+        # -- right: alerts and today's list ------------------------------------------------
+        self.alert_box = QVBoxLayout()
+        self.alert_box.setSpacing(8)
+        list_title = QLabel(self.tr("今日号票"))
+        list_title.setProperty("role", "title")
+        self.summary = QLabel()
+        self.summary.setObjectName("desk_summary")
+        self.summary.setProperty("role", "muted")
+        self.summary.setAccessibleName(self.tr("今日号票统计"))
+        self.table = read_only_table([self.tr(c) for c in self.COLUMNS], self.tr("今日号票列表"))
+        self.table.setObjectName("desk_tickets")
+        self.table.setSelectionMode(self.table.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.reprint_button = QPushButton(self.tr("补打"))
+        self.reprint_button.setObjectName("desk_reprint")
+        self.reprint_button.setAccessibleName(self.tr("补打所选号票"))
+        self.cancel_button = QPushButton(self.tr("取消号票"))
+        self.cancel_button.setObjectName("desk_cancel")
+        self.cancel_button.setProperty("role", "danger")
+        self.cancel_button.setAccessibleName(self.tr("取消所选号票"))
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.refresh_button.setAccessibleName(self.tr("刷新今日号票"))
+        self.reprint_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
+
+        list_top = QHBoxLayout()
+        list_top.addWidget(list_title)
+        list_top.addStretch(1)
+        list_top.addWidget(self.summary)
+        actions = QHBoxLayout()
+        actions.addWidget(self.reprint_button)
+        actions.addWidget(self.cancel_button)
+        actions.addStretch(1)
+        actions.addWidget(self.refresh_button)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addLayout(list_top)
+        right.addWidget(self.table, 1)
+        right.addLayout(actions)
+
+        heading = QHBoxLayout()
+        heading.setSpacing(24)
+        heading.addWidget(title)
+        heading.addWidget(self.hall_label, 1)
+        body = QHBoxLayout()
+        body.setSpacing(24)
+        body.addLayout(left, 2)
+        body.addLayout(right, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addLayout(heading)
+        layout.addLayout(self.alert_box)
+        layout.addWidget(queues_heading)
+        layout.addLayout(self.queue_grid)
+        layout.addLayout(body, 1)
+
+        self.cancel_box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("取消号票"),
+            "",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        self.cancel_box.setObjectName("desk_cancel_confirm")
+        self.cancel_box.button(QMessageBox.StandardButton.Yes).setText(self.tr("确认取消"))
+        self.cancel_box.button(QMessageBox.StandardButton.No).setText(self.tr("不取消"))
+        self.cancel_box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        self.issue_button.clicked.connect(self.on_issue_clicked)
+        self.reprint_button.clicked.connect(self.on_reprint_clicked)
+        self.cancel_button.clicked.connect(self.on_cancel_clicked)
+        self.refresh_button.clicked.connect(self.on_refresh_clicked)
+        self.table.itemSelectionChanged.connect(self.on_table_selection_changed)
+        self.cancel_box.finished.connect(self.on_cancel_box_finished)
+        context.hub.changes_arrived.connect(self.on_changes_arrived)
+
+        context.runner.submit(
+            lambda session: terminal_printer_config(session, terminal),
+            guarded(self, self.on_printer_config_ready),
+            guarded(self, self.on_printer_config_failed),
+            write=False,
+        )
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read queues and today's tickets in the background (again afterwards if asked
+        meanwhile)."""
+        if self._loading:
+            self._stale = True
+            return
+        self._loading = True
+        site = self._site
+        self._context.runner.submit(
+            lambda session: desk_state(session, site=site),
+            guarded(self, self.on_state_ready),
+            guarded(self, self.on_state_failed),
+            write=False,
+        )
+
+    def _finish_load(self) -> None:
+        self._loading = False
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def on_state_ready(self, state: DeskState) -> None:
+        self._finish_load()
+        self.state = state
+        self._site = state.site_code
+        self._show_queues(state.queues)
+        self._show_hall(state)
+        self._show_tickets(state.tickets)
+        self.state_loaded.emit(state)
+
+    def on_state_failed(self, exc: BaseException) -> None:
+        self._finish_load()
+        self._show_message(user_message(exc, "desk_state"))
+
+    def on_printer_config_ready(self, config: dict[str, Any] | None) -> None:
+        try:
+            self.printer = self._printer_factory(config)
+        except Exception as exc:
+            self.printer = None
+            self.printer_label.setText(
+                self.tr("打印机设置有误（{terminal}）：{reason}").format(
+                    terminal=self._terminal, reason=user_message(exc, "printer_config")
+                )
+            )
+        else:
+            if config is None:
+                text = self.tr("未配置打印机：找不到终端 {terminal}").format(
+                    terminal=self._terminal
+                )
+            elif self.printer is None:
+                text = self.tr("未配置打印机（{terminal}）").format(terminal=self._terminal)
+            else:
+                text = self.tr("打印机：{terminal}").format(terminal=self._terminal)
+            self.printer_label.setText(text)
+        self.printer_ready.emit(self.printer)
+
+    def on_printer_config_failed(self, exc: BaseException) -> None:
+        self.printer_label.setText(user_message(exc, "printer_config"))
+        self.printer_ready.emit(None)
+
+    def _show_hall(self, state: DeskState) -> None:
+        if state.hall_open:
+            self.hall_label.setText(self.tr("{site} · 办理中").format(site=state.site_name))
+            set_role(self.hall_label, "muted")
+            return
+        when = (
+            to_local(state.next_opening).strftime("%m月%d日 %H:%M")
+            if state.next_opening
+            else self.tr("另行通知")
+        )
+        text = self.tr("现在不是办理时间，下次开放：{when}").format(when=when)
+        if self.override.isVisible():
+            text += self.tr("。如需取号请勾选“非办理时间强制取号”。")
+        self.hall_label.setText(text)
+        set_role(self.hall_label, "notice")
+
+    def _show_queues(self, queues: list[QueueStatus]) -> None:
+        prefixes = [q.prefix for q in queues]
+        if prefixes != list(self._queue_buttons):
+            checked = self.selected_queue()
+            for button in self._queue_buttons.values():
+                self.queue_group.removeButton(button)
+                button.deleteLater()
+            self._queue_buttons.clear()
+            for index, status in enumerate(queues):
+                button = QPushButton()
+                button.setObjectName(f"desk_queue_{status.prefix}")
+                button.setProperty("role", "choice")
+                button.setCheckable(True)
+                button.setProperty("prefix", status.prefix)
+                self.queue_group.addButton(button)
+                self.queue_grid.addWidget(button, index // QUEUE_COLUMNS, index % QUEUE_COLUMNS)
+                self._queue_buttons[status.prefix] = button
+                if status.prefix == checked:
+                    button.setChecked(True)
+        for status in queues:
+            button = self._queue_buttons[status.prefix]
+            text = f"{status.prefix}  {status.name}\n{wait_range_text(status)}"
+            button.setText(text)
+            button.setAccessibleName(text.replace("\n", "，"))
+
+    def _show_tickets(self, tickets: list[DeskTicket]) -> None:
+        selected = self.selected_ticket()
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(tickets))
+        for row, ticket in enumerate(tickets):
+            cells = (
+                ticket.number,
+                ticket.queue_name,
+                label(PRIORITY_LABELS, ticket.priority),
+                label(STATE_LABELS, ticket.state),
+                label(PRINT_LABELS, ticket.print_state),
+                to_local(ticket.issued_at).strftime("%H:%M:%S"),
+                self.tr("{n}号窗口").format(n=ticket.window_number) if ticket.window_number else "",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, ticket)
+                self.table.setItem(row, column, item)
+            if selected is not None and ticket.id == selected.id:
+                self.table.selectRow(row)
+        self.table.blockSignals(False)
+        waiting = sum(1 for t in tickets if t.state == "issued")
+        self.summary.setText(
+            self.tr("共 {count} 张，等候 {waiting} 张").format(count=len(tickets), waiting=waiting)
+        )
+        self.on_table_selection_changed()
+
+    # -- reading the page ------------------------------------------------------------------
+
+    def selected_queue(self) -> str | None:
+        """The prefix of the queue chosen, if any."""
+        button = self.queue_group.checkedButton()
+        return str(button.property("prefix")) if button is not None else None
+
+    def queue_button(self, prefix: str) -> QPushButton:
+        """The button of queue ``prefix``."""
+        return self._queue_buttons[prefix]
+
+    def selected_ticket(self) -> DeskTicket | None:
+        """The ticket of the selected row, if any."""
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        item = self.table.item(rows[0].row(), 0)
+        ticket = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return ticket if isinstance(ticket, DeskTicket) else None
+
+    def select_number(self, number: str) -> None:
+        """Select the row of ticket ``number`` in today's list."""
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text() == number:
+                self.table.selectRow(row)
+                return
+        raise KeyError(number)
+
+    def ticket_numbers(self) -> list[str]:
+        """The numbers in today's list, newest first."""
+        return [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
+
+    def row_of(self, number: str) -> list[str]:
+        """The cells of ticket ``number`` in today's list."""
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text() == number:
+                return [self.table.item(row, c).text() for c in range(self.table.columnCount())]
+        raise KeyError(number)
+
+    # -- issuing ---------------------------------------------------------------------------
+
+    @Slot()
+    def on_issue_clicked(self) -> None:
+        if self._issuing:
+            return
+        prefix = self.selected_queue()
+        if prefix is None:
+            self._show_message(self.tr("请先选择业务。"))
+            return
+        self.message.hide()
+        self._issuing = True
+        self.issue_button.setEnabled(False)
+        self.issue_button.setText(self.tr("正在取号…"))
+        staff = self._context.staff
+        site = self._site
+        priority = self.priority.currentData()
+        matter = self.matter.text().strip() or None
+        override = self.override.isVisible() and self.override.isChecked()
+        key = f"desk-{uuid.uuid4().hex}"  # one click, one ticket: a retry cannot double it
+
+        def run(session: Any) -> IssuedSlip:
+            return issue_at_desk(
+                session,
+                site=resolve_site(session, site),
+                queue=prefix,
+                request_key=key,
+                roles=staff.roles,
+                priority=priority,
+                matter=matter,
+                override_hours=override,
+                staff_id=staff.id,
+            )
+
+        self._context.runner.submit(
+            run, guarded(self, self.on_ticket_issued), guarded(self, self.on_issue_failed)
+        )
+
+    def _issue_done(self) -> None:
+        self._issuing = False
+        self.issue_button.setEnabled(True)
+        self.issue_button.setText(self.tr("取号"))
+
+    def on_ticket_issued(self, issued: IssuedSlip) -> None:
+        self._issue_done()
+        ticket = issued.ticket
+        self._show_ticket(ticket)
+        self.override.setChecked(False)
+        self.matter.clear()
+        self.priority.setCurrentIndex(0)
+        self.ticket_issued.emit(ticket)
+        self._print(issued)
+        self.reload()
+
+    def on_issue_failed(self, exc: BaseException) -> None:
+        self._issue_done()
+        message = user_message(exc, "issue_ticket")
+        self._show_message(message)
+        self.issue_failed.emit(message)
+
+    def _show_ticket(self, ticket: TicketView) -> None:
+        self.number_label.setText(ticket.number)
+        parts = [ticket.queue_name]
+        if ticket.priority:
+            parts.append(self.tr("{kind}优先").format(kind=label(PRIORITY_LABELS, ticket.priority)))
+        parts.append(self.tr("前面 {n} 人").format(n=ticket.people_ahead))
+        if ticket.matter_name:
+            parts.append(ticket.matter_name)
+        self.detail_label.setText(" · ".join(parts))
+
+    # -- printing --------------------------------------------------------------------------
+
+    def _print(self, issued: IssuedSlip) -> None:
+        number = issued.ticket.number
+        if self.printer is None:
+            text = self.tr("未配置打印机，请告知群众号码 {number}。").format(number=number)
+            self.print_label.setText(text)
+            set_role(self.print_label, "notice")
+            self.print_finished.emit(PrintOutcome(issued.ticket.id, number, False, False, text))
+            return
+        self.print_label.setText(self.tr("正在打印 {number}…").format(number=number))
+        set_role(self.print_label, "muted")
+        print_in_background(
+            self._context.runner,
+            self.printer,
+            issued.slip,
+            issued.ticket.id,
+            guarded(self, self.on_print_done),
+        )
+
+    def on_print_done(self, outcome: PrintOutcome) -> None:
+        if outcome.printed:
+            self.print_label.setText(self.tr("{number} 已打印。").format(number=outcome.number))
+            set_role(self.print_label, "ok")
+            self._remove_alert(outcome.ticket_id)
+        else:
+            self.print_label.setText(
+                self.tr("{number} 打印失败：{reason}").format(
+                    number=outcome.number, reason=outcome.message_zh or ""
+                )
+            )
+            set_role(self.print_label, "error")
+        self.print_finished.emit(outcome)
+
+    def reprint(self, ticket_id: uuid.UUID) -> None:
+        """补打: print ticket ``ticket_id`` again, with the same number and QR code."""
+        self.message.hide()
+        self._context.runner.submit(
+            lambda session: reprint_slip(session, ticket_id),
+            guarded(self, self.on_reprint_ready),
+            guarded(self, self.on_action_failed),
+        )
+
+    def on_reprint_ready(self, issued: IssuedSlip) -> None:
+        self._show_ticket(issued.ticket)
+        self._print(issued)
+
+    @Slot()
+    def on_reprint_clicked(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is not None:
+            self.reprint(ticket.id)
+
+    # -- cancelling ------------------------------------------------------------------------
+
+    @Slot()
+    def on_cancel_clicked(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None or ticket.state not in CANCELLABLE:
+            return
+        self._pending_cancel = ticket
+        self.cancel_box.setText(
+            self.tr("确定取消号票 {number}（{queue}）吗？取消后该号码不再叫号。").format(
+                number=ticket.number, queue=ticket.queue_name
+            )
+        )
+        self.cancel_box.open()  # window-modal, never blocks the event loop
+
+    @Slot(int)
+    def on_cancel_box_finished(self, result: int) -> None:
+        ticket, self._pending_cancel = self._pending_cancel, None
+        if ticket is None or result != QMessageBox.StandardButton.Yes.value:
+            return
+        staff_id = self._context.staff.id
+        site = self._site
+        number = ticket.number
+
+        def run(session: Any) -> TicketView:
+            return calling.cancel(
+                session, site=resolve_site(session, site), number=number, staff_id=staff_id
+            )
+
+        self._context.runner.submit(
+            run, guarded(self, self.on_cancelled), guarded(self, self.on_action_failed)
+        )
+
+    def on_cancelled(self, ticket: TicketView) -> None:
+        self._show_message(self.tr("号票 {number} 已取消。").format(number=ticket.number), ok=True)
+        self._remove_alert(ticket.id)
+        self.ticket_cancelled.emit(ticket.number)
+        self.reload()
+
+    def on_action_failed(self, exc: BaseException) -> None:
+        self._show_message(user_message(exc, "desk_action"))
+
+    # -- the change feed and print-failed alerts -------------------------------------------
+
+    @Slot(list)
+    def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
+        tickets = [r for r in batch if r.kind == "ticket"]
+        if not tickets:
+            return
+        for record in tickets:
+            try:
+                ticket_id = uuid.UUID(record.entity_id)
+            except ValueError:
+                continue
+            if record.action == "print_failed":
+                self._context.runner.submit(
+                    lambda session, i=ticket_id: desk_ticket(session, i),
+                    guarded(self, self.on_failed_ticket_ready),
+                    guarded(self, lambda exc: log.warning("alert: %s", type(exc).__name__)),
+                    write=False,
+                )
+            elif record.action in ("printed", "cancelled", "done", "transferred"):
+                self._remove_alert(ticket_id)
+        self.reload()
+
+    def on_failed_ticket_ready(self, ticket: DeskTicket | None) -> None:
+        if ticket is None or ticket.print_state != "print_failed":
+            return
+        if ticket.state not in REPRINTABLE or ticket.id in self.alerts:
+            return
+        while len(self.alerts) >= MAX_ALERTS:
+            self._remove_alert(next(iter(self.alerts)))
+        alert = PrintAlert(ticket)
+        alert.reprint_requested.connect(self.on_alert_reprint_requested)
+        alert.dismissed.connect(self.on_alert_dismissed)
+        self.alerts[ticket.id] = alert
+        self.alert_box.insertWidget(0, alert)
+        alert.show()
+        self.alert_shown.emit(ticket.number)
+
+    @Slot(object)
+    def on_alert_reprint_requested(self, ticket_id: uuid.UUID) -> None:
+        self.reprint(ticket_id)
+
+    @Slot(object)
+    def on_alert_dismissed(self, ticket_id: uuid.UUID) -> None:
+        self._remove_alert(ticket_id)
+
+    def _remove_alert(self, ticket_id: uuid.UUID) -> None:
+        alert = self.alerts.pop(ticket_id, None)
+        if alert is not None:
+            self.alert_box.removeWidget(alert)
+            alert.hide()
+            alert.deleteLater()
+
+    # -- small things ----------------------------------------------------------------------
+
+    @Slot()
+    def on_refresh_clicked(self) -> None:
+        self.reload()
+
+    @Slot()
+    def on_table_selection_changed(self) -> None:
+        ticket = self.selected_ticket()
+        self.reprint_button.setEnabled(ticket is not None and ticket.state in REPRINTABLE)
+        self.cancel_button.setEnabled(ticket is not None and ticket.state in CANCELLABLE)
+
+    def _show_message(self, text: str, ok: bool = False) -> None:
+        self.message.setText(text)
+        set_role(self.message, "ok" if ok else "error")
+        self.message.show()
+
+
+def register(registry: ModuleRegistry, terminal: str = DEFAULT_TERMINAL) -> None:
+    """Register the 取号台 module for a console whose terminal code is ``terminal``."""
+    registry.register_module(
+        KEY, TITLE, ROLES, lambda context: DeskPage(context, terminal=terminal)
+    )

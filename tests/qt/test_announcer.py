@@ -1,0 +1,141 @@
+"""Spoken announcements: queued in order, never cut off, silent without an engine (issue #3,
+item 7). No real speech engine is ever created here: speech-dispatcher hangs on machines
+without a sound device (environment.md)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+from pytestqt.qtbot import QtBot
+
+from shared.qt.announcer import (
+    ERROR,
+    READY,
+    SPEAKING,
+    Announcer,
+    EspeakEngine,
+    create_announcer,
+)
+
+
+class FakeEngine(QObject):
+    """QTextToSpeech's shape: say(), state(), stateChanged. Speaks until told it finished,
+    and fails the test if a sentence would be cut off by the next."""
+
+    stateChanged = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._state = READY
+        self.said: list[str] = []
+        self.cut_off: list[str] = []
+
+    def state(self) -> int:
+        return self._state
+
+    def say(self, text: str) -> None:
+        if self._state == SPEAKING:
+            self.cut_off.append(self.said[-1])
+        self.said.append(text)
+        self._state = SPEAKING
+        self.stateChanged.emit(SPEAKING)
+
+    def finish(self, state: int = READY) -> None:
+        self._state = state
+        self.stateChanged.emit(state)
+
+
+def test_announcements_wait_for_the_engine_to_be_idle(qtbot: QtBot) -> None:
+    engine = FakeEngine()
+    announcer = Announcer(engine)
+    for number in ("A001", "B002", "C003"):
+        announcer.announce(f"请 {number} 号 到 3 号窗口办理")
+    assert engine.said == ["请 A001 号 到 3 号窗口办理"]
+    assert announcer.pending == ["请 B002 号 到 3 号窗口办理", "请 C003 号 到 3 号窗口办理"]
+    qtbot.wait(50)
+    assert len(engine.said) == 1  # still speaking: nothing else starts
+
+    with qtbot.wait_signal(announcer.started) as started:
+        engine.finish()
+    assert started.args == ["请 B002 号 到 3 号窗口办理"]
+    announcer.announce("请 D004 号 到 1 号窗口办理")  # arrives mid-sentence: queued behind
+    with qtbot.wait_signal(announcer.started):
+        engine.finish()
+    with qtbot.wait_signal(announcer.started):
+        engine.finish()
+    with qtbot.wait_signal(announcer.finished) as finished:
+        engine.finish()
+    assert finished.args == ["请 D004 号 到 1 号窗口办理"]
+    assert [s.split()[1] for s in engine.said] == ["A001", "B002", "C003", "D004"]
+    assert engine.cut_off == []
+    assert announcer.pending == [] and announcer.speaking is None
+
+
+def test_an_engine_error_moves_on_to_the_next(qtbot: QtBot) -> None:
+    engine = FakeEngine()
+    announcer = Announcer(engine)
+    announcer.announce("一")
+    announcer.announce("二")
+    with qtbot.wait_signal(announcer.started) as started:
+        engine.finish(ERROR)
+    assert started.args == ["二"] and engine.cut_off == []
+
+
+def test_an_engine_that_never_reports_does_not_silence_the_board(qtbot: QtBot) -> None:
+    class Mute(FakeEngine):
+        def say(self, text: str) -> None:  # takes the text, never says a word about it
+            self.said.append(text)
+
+    engine = Mute()
+    announcer = Announcer(engine, start_timeout_ms=100)
+    announcer.announce("一")
+    announcer.announce("二")
+    with qtbot.wait_signal(announcer.started, timeout=2_000) as started:
+        pass
+    assert started.args == ["二"] and engine.said == ["一", "二"]
+
+
+def test_without_an_engine_it_is_silent_and_never_an_error(qtbot: QtBot) -> None:
+    announcer = Announcer(None)
+    with qtbot.assert_not_emitted(announcer.started, wait=100):
+        announcer.announce("请 A001 号 到 3 号窗口办理")
+    assert announcer.silent and announcer.history == ["请 A001 号 到 3 号窗口办理"]
+    assert announcer.pending == []
+
+
+# Importing QtTextToSpeech loads QtMultimedia, which warns on machines without PipeWire.
+@pytest.mark.qt_log_ignore("pipewire")
+def test_create_announcer_is_silent_when_no_engine_exists(qtbot: QtBot) -> None:
+    assert create_announcer(mode="off").silent
+    # Qt lists no engine (or only its own test engine): no Qt voice, and espeak not asked for.
+    assert create_announcer(mode="qt", available=lambda: []).silent
+    assert create_announcer(mode="qt", available=lambda: ["mock"]).silent
+
+
+def test_espeak_engine_speaks_one_sentence_after_another(qtbot: QtBot, tmp_path: Path) -> None:
+    # A stand-in for espeak-ng with its command line (-v cmn TEXT) that logs start and end.
+    log = tmp_path / "spoken.log"
+    program = tmp_path / "espeak-ng"
+    program.write_text(
+        f'#!/bin/sh\necho "start $3" >> {log}\nsleep 0.2\necho "end $3" >> {log}\n',
+        encoding="utf-8",
+    )
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    announcer = create_announcer(mode="espeak", espeak=str(program))
+    assert isinstance(announcer.engine, EspeakEngine)
+    done: list[str] = []
+    announcer.finished.connect(done.append)
+    for text in ("A001", "A002", "A003"):
+        announcer.announce(text)
+    qtbot.waitUntil(lambda: len(done) == 3, timeout=10_000)
+    assert log.read_text(encoding="utf-8").split("\n")[:-1] == [
+        "start A001",
+        "end A001",
+        "start A002",
+        "end A002",
+        "start A003",
+        "end A003",
+    ]
