@@ -16,7 +16,6 @@ inserted and existing ones updated in the caller's transaction, which also gets 
 from __future__ import annotations
 
 import csv
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,8 +255,8 @@ def import_catalog(session: Session, path: Path, *, actor: str = SYSTEM_ACTOR) -
         code = fields["code"]
         matter = existing.get(code)
         if matter is None:
-            matter = ServiceMatter(id=uuid.uuid4(), code=code, materials=[], steps=[])
-            matter.life_events = []
+            # Columns the file lacks take the model's defaults.
+            matter = ServiceMatter(code=code, materials=[], steps=[], life_events=[])
             session.add(matter)
             result.inserted.append(code)
             changed = True
