@@ -37,7 +37,7 @@ from reception.board import BoardWindow
 from reception.callbacks import guarded
 from reception.errors import user_message
 from reception.i18n import QT_TRANSLATE_NOOP
-from reception.modules.ticket_desk import (
+from reception.modules.ticket_labels import (
     PRIORITY_LABELS,
     STATE_LABELS,
     label,
