@@ -98,7 +98,7 @@ def call_next(
     the_window = _window(session, the_site, window)
     day = today(session, the_site, now)
     for current in _current_at_window(session, the_window, day):
-        _finish(session, current, now, staff_id=staff_id, auto=True)
+        _finish(session, current, now, staff_id=staff_id)
     for _attempt in range(MAX_CALL_ATTEMPTS):
         candidates = [
             t
@@ -154,6 +154,28 @@ def recall(
     return view(session, ticket, now)
 
 
+def _move(
+    session: Session,
+    *,
+    site: str,
+    number: str,
+    allowed: tuple[str, ...],
+    action: str,
+    state: str,
+    stamp: str,
+    staff_id: uuid.UUID | None,
+    now: datetime | None,
+) -> TicketView:
+    """One state change of a ticket found by number: check, set, stamp, record."""
+    now = now or utcnow()
+    ticket = find_ticket(session, site=site, number=number, now=now)
+    _require(ticket, allowed, action)
+    ticket.state = state
+    setattr(ticket, stamp, now)
+    _event(session, ticket, state, now, window_id=ticket.window_id, staff_id=staff_id)
+    return view(session, ticket, now)
+
+
 def no_show(
     session: Session,
     *,
@@ -163,13 +185,17 @@ def no_show(
     now: datetime | None = None,
 ) -> TicketView:
     """Mark a called ticket as not present."""
-    now = now or utcnow()
-    ticket = find_ticket(session, site=site, number=number, now=now)
-    _require(ticket, ("called",), "mark as no-show")
-    ticket.state = "no_show"
-    ticket.finished_at = now
-    _event(session, ticket, "no_show", now, window_id=ticket.window_id, staff_id=staff_id)
-    return view(session, ticket, now)
+    return _move(
+        session,
+        site=site,
+        number=number,
+        allowed=("called",),
+        action="mark as no-show",
+        state="no_show",
+        stamp="finished_at",
+        staff_id=staff_id,
+        now=now,
+    )
 
 
 def start_service(
@@ -181,13 +207,17 @@ def start_service(
     now: datetime | None = None,
 ) -> TicketView:
     """The visitor has arrived at the window."""
-    now = now or utcnow()
-    ticket = find_ticket(session, site=site, number=number, now=now)
-    _require(ticket, ("called",), "start serving")
-    ticket.state = "serving"
-    ticket.serving_at = now
-    _event(session, ticket, "serving", now, window_id=ticket.window_id, staff_id=staff_id)
-    return view(session, ticket, now)
+    return _move(
+        session,
+        site=site,
+        number=number,
+        allowed=("called",),
+        action="start serving",
+        state="serving",
+        stamp="serving_at",
+        staff_id=staff_id,
+        now=now,
+    )
 
 
 def _finish(
@@ -196,8 +226,8 @@ def _finish(
     now: datetime,
     *,
     staff_id: uuid.UUID | None,
-    auto: bool = False,
 ) -> None:
+    """The window's current ticket ends as served when the clerk calls the next one."""
     ticket.state = "done"
     ticket.finished_at = now
     _event(
@@ -207,7 +237,7 @@ def _finish(
         now,
         window_id=ticket.window_id,
         staff_id=staff_id,
-        detail={"auto": True} if auto else None,
+        detail={"auto": True},
     )
 
 
@@ -220,11 +250,17 @@ def finish(
     now: datetime | None = None,
 ) -> TicketView:
     """The ticket has been served."""
-    now = now or utcnow()
-    ticket = find_ticket(session, site=site, number=number, now=now)
-    _require(ticket, ("called", "serving"), "finish")
-    _finish(session, ticket, now, staff_id=staff_id)
-    return view(session, ticket, now)
+    return _move(
+        session,
+        site=site,
+        number=number,
+        allowed=("called", "serving"),
+        action="finish",
+        state="done",
+        stamp="finished_at",
+        staff_id=staff_id,
+        now=now,
+    )
 
 
 def cancel(
@@ -236,13 +272,17 @@ def cancel(
     now: datetime | None = None,
 ) -> TicketView:
     """Withdraw a ticket that has not been served."""
-    now = now or utcnow()
-    ticket = find_ticket(session, site=site, number=number, now=now)
-    _require(ticket, ("issued", "called"), "cancel")
-    ticket.state = "cancelled"
-    ticket.finished_at = now
-    _event(session, ticket, "cancelled", now, window_id=ticket.window_id, staff_id=staff_id)
-    return view(session, ticket, now)
+    return _move(
+        session,
+        site=site,
+        number=number,
+        allowed=("issued", "called"),
+        action="cancel",
+        state="cancelled",
+        stamp="finished_at",
+        staff_id=staff_id,
+        now=now,
+    )
 
 
 def transfer(
