@@ -8,12 +8,20 @@ in navigation order. A module that replaces a placeholder removes its entry from
 
 from __future__ import annotations
 
-from reception.modules import calling, live, pending, priority_inbox, staff_admin, ticket_desk
+from reception.modules import (
+    calling,
+    live,
+    pending,
+    priority_inbox,
+    staff_admin,
+    ticket_desk,
+    tours,
+)
 from reception.registry import ModuleRegistry
 
 #: Registration order is navigation order (the 取号台 is registered first, with the
 #: console's terminal code).
-MODULE_FILES = (calling, priority_inbox, pending, staff_admin, live)
+MODULE_FILES = (calling, priority_inbox, tours, pending, staff_admin, live)
 
 
 def builtin_registry(terminal: str = ticket_desk.DEFAULT_TERMINAL) -> ModuleRegistry:

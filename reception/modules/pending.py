@@ -30,15 +30,6 @@ class Pending:
 
 PENDING = (
     Pending(
-        "tours",
-        QT_TRANSLATE_NOOP("Modules", "参观接待"),
-        ("docent", "manager", "admin"),
-        QT_TRANSLATE_NOOP("Modules", "参观接待将在下一版本开通。"),
-        QT_TRANSLATE_NOOP(
-            "Modules", "按日、按周查看讲解安排，预约、开始、结束和登记参观接待，打印确认单。"
-        ),
-    ),
-    Pending(
         "reports",
         QT_TRANSLATE_NOOP("Modules", "报表"),
         ("manager", "admin"),

@@ -316,6 +316,45 @@ def reception_rules(t: Tokens) -> str:
         font-size: {t.title_px + 6}px; font-weight: bold;
     }}
     QFrame[role="board_line"] {{ background: {t.primary_text}; max-height: 2px; }}
+    """ + tour_rules(t)
+
+
+def tour_rules(t: Tokens) -> str:
+    """参观接待: tour blocks coloured by state (text ≥ 4.5:1 on each), the view toggles.
+
+    Blocks are painted by their widget from the palette these rules set, so the
+    accessibility check reads the real colours.
+    """
+    return f"""
+    *[role="tour_block"] {{ background: {t.warning_bg}; color: {t.warning_text}; }}
+    *[role="tour_block"][state="confirmed"] {{ background: {t.primary}; color: {t.primary_text}; }}
+    *[role="tour_block"][state="arrived"] {{ background: {t.success}; color: {t.primary_text}; }}
+    *[role="tour_block"][state="in_progress"] {{
+        background: {t.accent}; color: {t.primary_text};
+    }}
+    *[role="tour_block"][state="completed"] {{ background: #dfe3e8; color: {t.text}; }}
+    *[role="tour_block"][state="closed"] {{ background: {t.bg}; color: {t.muted}; }}
+    QPushButton[role="tour_toggle"]:checked {{
+        background: {t.primary}; color: {t.primary_text}; font-weight: bold;
+    }}
+    QAbstractSpinBox[role="tour_input"] {{ min-height: {t.min_target}px; }}
+    QAbstractSpinBox[role="tour_input"]::up-button,
+    QAbstractSpinBox[role="tour_input"]::down-button {{ width: 0px; border: 0px; }}
+    QLabel[role="tour_docent"] {{ font-weight: bold; }}
+    QLabel[role="tour_field"] {{ color: {t.muted}; }}
+    QFrame[role="tour_panel"] {{
+        background: {t.surface}; border: 1px solid {t.border}; border-radius: {t.radius}px;
+    }}
+    QWidget[role="tour_panel_body"] {{ background: {t.surface}; }}
+    QFrame[role="tour_panel"] QLabel {{ background: {t.surface}; }}
+    QCheckBox[role="tour_check"]::indicator {{
+        background: {t.surface}; border: 2px solid {t.border}; border-radius: 4px;
+    }}
+    QCheckBox[role="tour_check"]::indicator:checked {{
+        background: {t.primary}; border: 2px solid {t.primary};
+    }}
+    QCheckBox[role="tour_check"]::indicator:disabled {{ border-color: #b5bbc4; }}
+    QFrame[role="tour_panel"] QLabel[role="tour_field"] {{ color: {t.muted}; }}
     """
 
 
