@@ -100,7 +100,8 @@ def load_fonts(app: QApplication) -> str:
 
 def stylesheet(t: Tokens) -> str:
     """The application stylesheet for one mode."""
-    return f"""
+    return (
+        f"""
     QWidget {{
         background: {t.bg}; color: {t.text}; font-size: {t.font_px}px;
     }}
@@ -169,7 +170,10 @@ def stylesheet(t: Tokens) -> str:
     QScrollBar:vertical {{ width: {t.min_target // 2 + 8}px; background: {t.bg}; }}
     QScrollBar::handle:vertical {{ background: {t.border}; min-height: {t.min_target}px;
         border-radius: 6px; }}
-    """ + kiosk_rules(t) + reception_rules(t)
+    """
+        + kiosk_rules(t)
+        + reception_rules(t)
+    )
 
 
 # FreeType's synthetic bold (the bundled CJK font has no bold face) stops at 64 px: bold
