@@ -4,23 +4,31 @@ Options: ``--db URL`` (else ``HALL_DATABASE_URL``, else the default file), ``--s
 (default: the first site), ``--terminal CODE``, ``--windowed`` (development; otherwise a
 frameless window covering the screen, since ``showFullScreen`` needs a window manager),
 ``--elder`` (start in 长辈模式) and ``--selftest`` (build everything offscreen and exit 0).
+
+Start-up (spec §12): this module and everything it imports at the top stay clear of
+SQLAlchemy, Alembic and the services, so the home screen shows as fast as a bare Qt window
+allows; the worker thread opens the database afterwards (:mod:`kiosk.controller`).
+``tests/kiosk/test_startup.py`` keeps it that way.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
-from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.controller import KioskController, KioskOptions
+from kiosk.database import OpenDatabase
 from kiosk.window import KioskWindow
-from shared.db import create_session_factory
+from shared.logs import configure_logging
 from shared.qt.theme import load_fonts
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 WINDOWED_SIZE = (1280, 900)
 
@@ -38,17 +46,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def build_controller(
-    factory: sessionmaker[Session], options: KioskOptions | None = None
+    factory: sessionmaker[Session] | OpenDatabase, options: KioskOptions | None = None
 ) -> KioskController:
-    """The kiosk window and its controller (not started)."""
+    """The kiosk window and its controller (not started); ``factory`` may be opened later."""
     options = options or KioskOptions()
     window = KioskWindow(long_press_ms=options.long_press_ms)
     return KioskController(window, factory, options)
 
 
 def build_window(session_factory: sessionmaker[Session]) -> QWidget:
-    """The kiosk's main window for ``--selftest`` (built, not started)."""
-    return build_controller(session_factory).window
+    """The kiosk's main window for ``--selftest`` (every screen built, not started)."""
+    controller = build_controller(session_factory)
+    controller.build_screens()
+    return controller.window
 
 
 def _selftest() -> int:
@@ -74,20 +84,23 @@ def _show(window: QWidget, app: QApplication, windowed: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the kiosk until the admin exit."""
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging("kiosk")
     if args.selftest:
         return _selftest()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("ServiceHall Kiosk")
     load_fonts(app)
-    try:
-        factory = create_session_factory(args.db)
-    except Exception as exc:  # a bad URL: say so in one line, never a traceback
-        print(f"hall-kiosk: cannot use database URL: {exc}", file=sys.stderr)
-        return 2
     options = KioskOptions(site_code=args.site, terminal=args.terminal, elder=args.elder)
-    controller = build_controller(factory, options)
+    # The database is opened by the worker once the home screen shows.
+    controller = build_controller(OpenDatabase(args.db), options)
+
+    def on_database_unusable(reason: str) -> None:
+        # A bad URL: say so in one line, never a traceback.
+        print(f"hall-kiosk: cannot use database URL: {reason}", file=sys.stderr)
+        app.exit(2)
+
+    controller.database_unusable.connect(on_database_unusable)
     controller.exit_requested.connect(app.quit)
     app.aboutToQuit.connect(controller.shutdown)
     _show(controller.window, app, args.windowed)

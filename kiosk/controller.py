@@ -1,40 +1,63 @@
 """The kiosk's one controller: wires the screens to each other and to the database.
 
+Start-up (spec §12): the home screen comes first, with its tiles, the clock and the 长辈模式
+switch working and the hall's state saying 正在读取…. Only once it has been painted does the
+worker thread import the data layer, open and migrate the database and read the first status
+(:mod:`kiosk.database`); nothing on the way to the home screen imports SQLAlchemy, Alembic
+or the services. A tile touched before the database is ready opens the 正在准备… screen,
+which goes on to that choice by itself once it is (or back home with 返回首页).
+
 All database work goes through a :class:`~shared.qt.tasks.TaskRunner` calling service
 functions; the change feed tells it when to refresh. When the database cannot be reached it
 shows the out-of-service screen and keeps retrying by itself until the database returns.
 
 Signals of :class:`KioskController`:
+    home_shown(): the home screen was painted for the first time, its tiles enabled: the
+        kiosk is usable (its database may still be opening).
     status_refreshed(object): a fresh :class:`~shared.services.home.KioskStatus` was shown.
     service_changed(bool): the kiosk went out of service (False) or back into it (True).
     exit_requested(): the admin PIN was accepted; the application should quit.
+    database_unusable(str): the database URL cannot be used (a set-up mistake, not an
+        outage); the application should say so and exit.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
-from sqlalchemy.orm import Session, sessionmaker
+from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.database import (
+    DatabaseUrlError,
+    OpenDatabase,
+    Preparation,
+    Prepared,
+    import_visitor_modules,
+)
 from kiosk.idle import IDLE_MS, TICK_MS, WARNING_SECONDS, IdleWatcher
-from kiosk.screens import admin, guide, priority, rating, ticket
+from kiosk.screens import admin, names
 from kiosk.screens.common import MessageScreen
 from kiosk.screens.home import HomeScreen
-from kiosk.screens.ticket import PrinterFactory, TicketFlow
-from kiosk.window import HOME, LONG_PRESS_MS, KioskWindow
-from shared.changes import ChangeRecord
+from kiosk.window import HOME, LONG_PRESS_MS, KioskWindow, ScreenFactory
 from shared.clock import utcnow
-from shared.db import create_read_session_factory, engine_of, upgrade
-from shared.qt.feed import POLL_SECONDS, ChangeFeedWatcher
-from shared.qt.printing import qt_printer_from_config
 from shared.qt.tasks import TaskRunner
 from shared.qt.theme import Tokens, apply_theme
-from shared.services.home import KioskStatus, kiosk_status, verify_admin_pin
+
+if TYPE_CHECKING:
+    # Types only: the data layer is imported by the worker thread after the home screen
+    # shows (see the module docstring).
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from kiosk.screens.ticket import PrinterFactory, TicketFlow
+    from shared.changes import ChangeRecord
+    from shared.qt.feed import ChangeFeedWatcher
+    from shared.services.home import KioskStatus
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +66,17 @@ OUT_OF_SERVICE = "out_of_service"
 # Screens where nobody is in the middle of something: idle time is not counted there, and an
 # outage may replace them at once.
 AT_REST = {"", HOME, STARTING, OUT_OF_SERVICE}
-# 取号 is a flow of its own (TicketFlow); the others are single screens for now.
-CHOICES = (guide, priority, rating)
+# 取号 is a flow of its own (TicketFlow); the others are single screens for now, each built by
+# its module's create_screen(). Modules are imported when first needed, never at start.
+CHOICE_MODULES = {
+    names.GUIDE: "kiosk.screens.guide",
+    names.PRIORITY: "kiosk.screens.priority",
+    names.RATING: "kiosk.screens.rating",
+}
 # Change kinds that alter what the home screen shows.
 REFRESH_KINDS = {"ticket", "setting", "organisation"}
+# Open the database this long after start() even when no paint of the home screen was seen.
+OPEN_ANYWAY_MS = 2_000
 
 Clock = Callable[[], datetime]
 StyleApplier = Callable[[bool], Tokens]
@@ -66,7 +96,7 @@ class KioskOptions:
     retry_ms: int = 5_000
     clock_ms: int = 1_000
     long_press_ms: int = LONG_PRESS_MS
-    feed_interval: float = POLL_SECONDS
+    feed_interval: float | None = None  # None: the feed's own (shared.qt.feed.POLL_SECONDS)
     migrate: bool = True
 
 
@@ -79,44 +109,65 @@ def _apply_app_theme(elder: bool) -> Tokens:
 class KioskController(QObject):
     """Builds the kiosk's screens into a :class:`KioskWindow` and runs them.
 
+    ``factory`` is a session factory, or an :class:`~kiosk.database.OpenDatabase` that the
+    worker thread calls after the home screen shows (how ``python -m kiosk`` starts). The
+    database-bound helpers (:attr:`tasks`, :attr:`feed`) exist once it is open; until then
+    they are ``None`` and :attr:`ready` is false.
+
+    Only the home screen is built up front. The controller's other screens (:attr:`pin`,
+    :attr:`starting`, :attr:`outage`) and :attr:`ticket_flow` are built right after its
+    first paint, or on first use if that comes sooner; the other choices' screens when first
+    shown (their modules may import the data layer: only once it is loaded).
+
     Signals:
+        home_shown(): the home screen was painted for the first time, its tiles enabled.
         status_refreshed(object): a fresh KioskStatus was shown.
         service_changed(bool): out of service (False) or back (True).
         exit_requested(): the admin PIN was accepted.
+        database_unusable(str): the database URL cannot be used; why.
     """
 
+    home_shown = Signal()
     status_refreshed = Signal(object)
     service_changed = Signal(bool)
     exit_requested = Signal()
+    database_unusable = Signal(str)
 
     def __init__(
         self,
         window: KioskWindow,
-        factory: sessionmaker[Session],
+        factory: sessionmaker[Session] | OpenDatabase,
         options: KioskOptions | None = None,
         clock: Clock = utcnow,
         apply_style: StyleApplier = _apply_app_theme,
-        printer_factory: PrinterFactory = qt_printer_from_config,
+        printer_factory: PrinterFactory | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.options = options or KioskOptions()
-        self._factory = factory
-        self._read_factory = create_read_session_factory(factory)
         self._clock = clock
         self._apply_style = apply_style
         self.status: KioskStatus | None = None
         self.in_service = True
-        self._prepared = False
+        self._started = False
         self._refreshing = False
         self._refresh_again = False
+        self._waiting_choice: str | None = None
         self.elder = self.options.elder
         self.tokens = apply_style(self.elder)
 
-        self.tasks = TaskRunner(factory, self._read_factory, parent=self)
-        self.feed = ChangeFeedWatcher(
-            self._read_factory, interval=self.options.feed_interval, parent=self
+        # Opens, migrates and reads the first status on a worker of its own (no session
+        # factory exists yet); retried there until the database answers.
+        self._preparation = Preparation(
+            factory, self.options.site_code, clock, migrate=self.options.migrate
         )
+        self._boot = TaskRunner(None, parent=self)
+        self._prepared: Prepared | None = None
+        self.tasks: TaskRunner | None = None
+        self.feed: ChangeFeedWatcher | None = None
+        self._open_timer = QTimer(self)
+        self._open_timer.setSingleShot(True)
+        self._open_timer.setInterval(OPEN_ANYWAY_MS)
         self.idle = IdleWatcher(
             self.options.idle_ms, self.options.warning_seconds, self.options.tick_ms, self
         )
@@ -128,54 +179,116 @@ class KioskController(QObject):
         self._retry_timer.setSingleShot(True)
         self._retry_timer.setInterval(self.options.retry_ms)
 
+        self._printer_factory = printer_factory
+        self._ticket_flow: TicketFlow | None = None
         self.home = HomeScreen()
         self.home.set_elder(self.elder)
-        self.pin = admin.PinScreen()
-        self.starting = MessageScreen(self.tr("正在启动…"), self.tr("请稍候"), with_home=False)
-        self.outage = MessageScreen(
+        self._register_screens()
+        self._connect()
+        self.on_clock_timeout()
+
+    # -- screens --------------------------------------------------------------------------------
+
+    def _register_screens(self) -> None:
+        w = self.window
+        w.register_screen(HOME, lambda: self.home)
+        w.register_screen(STARTING, self._build_starting)
+        w.register_screen(OUT_OF_SERVICE, self._build_outage)
+        w.register_screen(admin.NAME, self._build_pin)
+        for name, module in CHOICE_MODULES.items():
+            w.register_screen(name, self._choice_factory(module))
+        # Built screens belong to the window, so Qt owns and deletes them with it.
+        w.screen(HOME)
+
+    def build_screens(self) -> None:
+        """Build every screen not built yet (``--selftest`` checks them all)."""
+        self._build_own_screens()
+        for name in self.window.screen_names():
+            self.window.screen(name)
+
+    def _build_own_screens(self) -> None:
+        # Right after the home screen's first paint: no visitor waits for these later.
+        for name in (STARTING, OUT_OF_SERVICE, admin.NAME):
+            self.window.screen(name)
+        self._build_ticket_flow()
+
+    @property
+    def pin(self) -> admin.PinScreen:
+        """The admin PIN pad."""
+        screen = self.window.screen(admin.NAME)
+        assert isinstance(screen, admin.PinScreen)
+        return screen
+
+    @property
+    def starting(self) -> MessageScreen:
+        """正在准备…: where a tile touched before the database is ready leads."""
+        screen = self.window.screen(STARTING)
+        assert isinstance(screen, MessageScreen)
+        return screen
+
+    @property
+    def outage(self) -> MessageScreen:
+        """The out-of-service screen."""
+        screen = self.window.screen(OUT_OF_SERVICE)
+        assert isinstance(screen, MessageScreen)
+        return screen
+
+    @property
+    def ticket_flow(self) -> TicketFlow:
+        """The 取号 flow and its screens."""
+        return self._build_ticket_flow()
+
+    def _build_pin(self) -> QWidget:
+        pin = admin.PinScreen()
+        pin.pin_entered.connect(self.on_pin_entered)
+        pin.home_requested.connect(self.on_screen_home_requested)
+        return pin
+
+    def _build_starting(self) -> QWidget:
+        # Its title becomes the touched tile's.
+        return self._wired(
+            MessageScreen(self.tr("正在准备…"), self.tr("正在准备…"), self.tr("马上就好，请稍候。"))
+        )
+
+    def _build_outage(self) -> QWidget:
+        return MessageScreen(
             self.tr("暂停服务"),
             self.tr("本机暂时无法使用，请到服务台办理。"),
             self.tr("工作人员会为您办理，给您带来不便，敬请谅解。本机恢复后会自动回到首页。"),
             with_home=False,
         )
-        self._register_screens()
-        self.ticket_flow = TicketFlow(
-            window,
-            self.tasks,
-            factory,
-            site_code=self._site_code,
-            terminal=self.options.terminal,
-            clock=self._clock,
-            printer_factory=printer_factory,
-            parent=self,
-        )
-        self._connect()
-        self.on_clock_timeout()
 
-    # -- wiring ---------------------------------------------------------------------------------
+    def _build_ticket_flow(self) -> TicketFlow:
+        if self._ticket_flow is None:
+            from kiosk.screens.ticket import TicketFlow
 
-    def _register_screens(self) -> None:
-        w = self.window
-        w.register_screen(HOME, lambda: self.home)
-        w.register_screen(STARTING, lambda: self.starting)
-        w.register_screen(OUT_OF_SERVICE, lambda: self.outage)
-        w.register_screen(admin.NAME, lambda: self.pin)
-        for module in CHOICES:
-            w.register_screen(module.NAME, lambda m=module: self._wired(m.create_screen()))
-        # The controller's own screens belong to the window from the start, so Qt owns and
-        # deletes them with it.
-        for name in (HOME, STARTING, OUT_OF_SERVICE, admin.NAME):
-            w.screen(name)
+            flow = TicketFlow(
+                self.window,
+                site_code=self._site_code,
+                terminal=self.options.terminal,
+                clock=self._clock,
+                printer_factory=self._printer_factory,
+                parent=self,
+            )
+            flow.home_requested.connect(self.on_screen_home_requested)
+            if self.tasks is not None and self._prepared is not None:
+                flow.attach(self.tasks, self._prepared.factory)
+            self._ticket_flow = flow
+        return self._ticket_flow
+
+    def _choice_factory(self, module: str) -> ScreenFactory:
+        return lambda: self._wired(importlib.import_module(module).create_screen())
 
     def _wired(self, screen: MessageScreen) -> MessageScreen:
         screen.home_requested.connect(self.on_screen_home_requested)
         return screen
 
+    # -- wiring ---------------------------------------------------------------------------------
+
     def _connect(self) -> None:
+        self.home.first_painted.connect(self.on_home_first_painted)
         self.home.choice_selected.connect(self.on_home_choice_selected)
         self.home.elder_mode_toggled.connect(self.on_home_elder_mode_toggled)
-        self.pin.pin_entered.connect(self.on_pin_entered)
-        self.pin.home_requested.connect(self.on_screen_home_requested)
         self.window.screen_shown.connect(self.on_window_screen_shown)
         self.window.admin_corner.long_pressed.connect(self.on_admin_corner_long_pressed)
         self.window.idle_banner.continue_clicked.connect(self.idle.poke)
@@ -183,71 +296,102 @@ class KioskController(QObject):
         self.idle.countdown_ticked.connect(self.on_idle_countdown_ticked)
         self.idle.warning_cancelled.connect(self.on_idle_warning_cancelled)
         self.idle.timed_out.connect(self.on_idle_timed_out)
-        self.feed.changes_arrived.connect(self.on_feed_changes_arrived)
-        self.feed.changes_arrived.connect(self.ticket_flow.on_feed_changes_arrived)
-        self.ticket_flow.home_requested.connect(self.on_screen_home_requested)
-        self.feed.connection_changed.connect(self.on_feed_connection_changed)
         self._clock_timer.timeout.connect(self.on_clock_timeout)
         self._refresh_timer.timeout.connect(self.refresh)
         self._retry_timer.timeout.connect(self.refresh)
+        self._open_timer.timeout.connect(self._open)
 
     # -- life -----------------------------------------------------------------------------------
 
+    @property
+    def ready(self) -> bool:
+        """True once the database is open and migrated (the first status arrived)."""
+        return self.tasks is not None
+
     def start(self) -> None:
-        """Show 正在启动…, then migrate and load the status in the background."""
-        self.window.show_screen(STARTING)
-        self.idle.install()
+        """Show the home screen now; once it has been painted, watch for idleness and open
+        the database."""
+        self._started = True
+        self.window.show_screen(HOME)
         self._clock_timer.start()
         self._refresh_timer.start()
-        self.refresh()
+        if self.home.painted or not self.window.isVisible():
+            self._open()
+        else:
+            # The worker's imports would compete with the first paint for the interpreter,
+            # and the idle filter would have every start-up event converted for Python: wait
+            # for that paint (on_home_first_painted), but never for long.
+            self._open_timer.start()
+
+    def _open(self) -> None:
+        self._open_timer.stop()
+        self.idle.install()  # nobody can touch the screen before it is painted
+        if not self.ready and not self._refreshing:
+            self.refresh()
 
     def shutdown(self) -> None:
-        """Stop timers, the feed and the worker thread (idempotent)."""
-        for timer in (self._clock_timer, self._refresh_timer, self._retry_timer):
+        """Stop timers, the feed and the worker threads (idempotent)."""
+        for timer in (self._clock_timer, self._refresh_timer, self._retry_timer, self._open_timer):
             timer.stop()
         self.idle.uninstall()
-        self.feed.stop()
-        self.ticket_flow.shutdown()
-        self.tasks.shutdown()
+        if self.feed is not None:
+            self.feed.stop()
+        if self._ticket_flow is not None:
+            self._ticket_flow.shutdown()
+        if self.tasks is not None:
+            self.tasks.shutdown()
+        self._boot.shutdown()
 
     def refresh(self) -> None:
-        """Reload the home status (after preparing the database the first time)."""
+        """Reload the home status (opening and migrating the database the first time)."""
         if self._refreshing:
             self._refresh_again = True
             return
         self._refreshing = True
-        if self._prepared:
+        if self.tasks is not None:
             self.tasks.submit(
                 self._load_status, self.on_status_loaded, self.on_database_failed, write=False
             )
         else:
-            self.tasks.submit(
-                self._prepare, self.on_status_loaded, self.on_database_failed, with_session=False
+            self._boot.submit(
+                self._preparation,
+                self.on_database_prepared,
+                self.on_database_failed,
+                with_session=False,
             )
 
     # Background operations: they run in the worker thread and touch no widget.
 
-    def _prepare(self) -> KioskStatus:
-        if self.options.migrate:
-            upgrade(engine_of(self._factory))
-        with self._read_factory() as session:
-            return kiosk_status(session, self.options.site_code, now=self._clock())
-
     def _load_status(self, session: Session) -> KioskStatus:
+        from shared.services.home import kiosk_status
+
         return kiosk_status(session, self.options.site_code, now=self._clock())
 
     # -- slots ----------------------------------------------------------------------------------
+
+    def on_home_first_painted(self) -> None:
+        """The home screen is on screen and usable: say so, open the database, build the rest."""
+        self.home_shown.emit()
+        if self._started:
+            self._open()
+        self._build_own_screens()
+
+    def on_database_prepared(self, prepared: Prepared) -> None:
+        """The database is open and migrated: build what needs it, then show the status."""
+        if self.tasks is None:
+            self._attach(prepared)
+        self.on_status_loaded(prepared.status)
 
     def on_status_loaded(self, status: KioskStatus) -> None:
         """A status arrived: show it, and come back into service if we were out."""
         self._refreshing = False
         self.status = status
-        if not self._prepared:
-            self._prepared = True
-            self.feed.start()
         self.home.set_status(status)
         self._set_in_service(True)
-        if self.window.current_name in {STARTING, OUT_OF_SERVICE}:
+        choice, self._waiting_choice = self._waiting_choice, None
+        if choice is not None and self.window.current_name == STARTING:
+            self._open_choice(choice)
+        elif self.window.current_name in {STARTING, OUT_OF_SERVICE}:
             self.window.go_home()
         self.status_refreshed.emit(status)
         if self._refresh_again:
@@ -258,6 +402,13 @@ class KioskController(QObject):
         """The database could not be used: out of service, and try again soon."""
         self._refreshing = False
         self._refresh_again = False
+        self._waiting_choice = None
+        if isinstance(exc, DatabaseUrlError):
+            # The URL may carry a password: its text goes to the console, never to the log.
+            log.error("kiosk database URL unusable (%s)", type(exc.__cause__).__name__)
+            self._set_in_service(False)
+            self.database_unusable.emit(str(exc))
+            return
         log.warning("kiosk database unavailable: %s", type(exc).__name__)
         self._set_in_service(False)
         self._retry_timer.start()
@@ -271,7 +422,9 @@ class KioskController(QObject):
             self._retry_timer.start()
 
     def on_feed_changes_arrived(self, batch: list[ChangeRecord]) -> None:
-        """Refresh when a change touches what the home screen shows."""
+        """Refresh when a change touches what the home screen shows (and tell the flow)."""
+        if self._ticket_flow is not None:
+            self._ticket_flow.on_feed_changes_arrived(batch)
         site_id = self.status.site_id if self.status else None
         if any(
             c.kind in REFRESH_KINDS and (c.site_id is None or c.site_id == site_id) for c in batch
@@ -283,11 +436,14 @@ class KioskController(QObject):
         self.home.set_clock(self._clock())
 
     def on_home_choice_selected(self, name: str) -> None:
-        """A tile was pressed: open its screen (取号 starts its flow)."""
-        if name == ticket.NAME:
-            self.ticket_flow.start()
-        else:
-            self.window.show_screen(name)
+        """A tile was pressed: open its screen (取号 starts its flow), or 正在准备… until the
+        database is ready."""
+        if not self.ready:
+            self._waiting_choice = name
+            self.starting.title_label.setText(self.home.choice_title(name))
+            self.window.show_screen(STARTING)
+            return
+        self._open_choice(name)
 
     def on_screen_home_requested(self) -> None:
         """返回首页 on any screen."""
@@ -329,8 +485,13 @@ class KioskController(QObject):
         site = self.status.site_code if self.status else self.options.site_code
 
         def check(session: Session) -> bool:
+            from shared.services.home import verify_admin_pin
+
             return verify_admin_pin(session, site, pin)
 
+        if self.tasks is None:
+            self.on_admin_pin_failed(RuntimeError("the kiosk's database is not open yet"))
+            return
         self.tasks.submit(check, self.on_admin_pin_checked, self.on_admin_pin_failed, write=False)
 
     def on_admin_pin_checked(self, ok: bool) -> None:
@@ -341,15 +502,41 @@ class KioskController(QObject):
             self.pin.show_wrong_pin()
 
     def on_admin_pin_failed(self, exc: BaseException) -> None:
-        """The PIN could not be checked (no database): treat as wrong."""
+        """The PIN could not be checked (no database): nobody leaves, and the pad says why."""
         log.warning("admin PIN check failed: %s", type(exc).__name__)
-        self.pin.show_wrong_pin()
+        self.pin.show_unchecked()
 
     # -- helpers --------------------------------------------------------------------------------
 
     def go_home(self) -> None:
         """Home, or the out-of-service screen while the database is away."""
+        self._waiting_choice = None
         self.window.show_screen(HOME if self.in_service else OUT_OF_SERVICE)
+
+    def _open_choice(self, name: str) -> None:
+        if name == names.TICKET:
+            self.ticket_flow.start()
+        else:
+            self.window.show_screen(name)
+
+    def _attach(self, prepared: Prepared) -> None:
+        """Build the database-bound helpers (GUI thread; the worker imported their modules)."""
+        from shared.qt.feed import ChangeFeedWatcher
+
+        self._prepared = prepared
+        self.tasks = TaskRunner(prepared.factory, prepared.read_factory, parent=self)
+        interval: dict[str, Any] = {}
+        if self.options.feed_interval is not None:
+            interval["interval"] = self.options.feed_interval
+        self.feed = ChangeFeedWatcher(prepared.read_factory, parent=self, **interval)
+        self.feed.changes_arrived.connect(self.on_feed_changes_arrived)
+        self.feed.connection_changed.connect(self.on_feed_connection_changed)
+        if self._ticket_flow is not None:
+            self._ticket_flow.attach(self.tasks, prepared.factory)
+        self._boot.shutdown()  # its one job is done; the runner above does the rest
+        # Before any visitor's 取号 reaches the worker: the flows' modules, off the GUI thread.
+        self.tasks.submit(import_visitor_modules, with_session=False)
+        self.feed.start()
 
     def _site_code(self) -> str | None:
         """The site the home screen shows (the option's until the first status arrives)."""

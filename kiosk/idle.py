@@ -15,20 +15,38 @@ Signals of :class:`IdleBanner`:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+import functools
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
 
 IDLE_MS = 60_000
 WARNING_SECONDS = 10
 TICK_MS = 1_000
 
-ACTIVITY = {
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseButtonDblClick,
-    QEvent.Type.TouchBegin,
-    QEvent.Type.KeyPress,
-    QEvent.Type.Wheel,
-}
+
+@functools.cache
+def activity() -> frozenset[QEvent.Type]:
+    """The event types that count as a visitor's activity.
+
+    Built on first use: PySide builds ``QEvent`` and its ``Type`` enum (~180 members) when
+    it is first imported, and the kiosk does not need them before its home screen shows.
+    """
+    from PySide6.QtCore import QEvent
+
+    return frozenset(
+        {
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonDblClick,
+            QEvent.Type.TouchBegin,
+            QEvent.Type.KeyPress,
+            QEvent.Type.Wheel,
+        }
+    )
 
 
 class IdleWatcher(QObject):
@@ -100,7 +118,7 @@ class IdleWatcher(QObject):
             self._quiet.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in ACTIVITY:
+        if event.type() in activity():
             self.poke()
         return False
 

@@ -91,7 +91,13 @@ class KioskWindow(QWidget):
         """True when ``name`` is registered."""
         return name in self._factories
 
-    def screen(self, name: str) -> QWidget:
+    def screen_names(self) -> list[str]:
+        """The registered screens' names, in the order they were registered."""
+        return list(self._factories)
+
+    # Shadows QWidget.screen() (the QScreen the window is on), which the kiosk never uses:
+    # this registry's name for "the screen called name" came first.
+    def screen(self, name: str) -> QWidget:  # type: ignore[override]
         """The screen ``name``, built now if it was not yet."""
         widget = self._screens.get(name)
         if widget is None:

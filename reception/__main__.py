@@ -20,6 +20,7 @@ from reception.modules import builtin_registry
 from reception.modules.ticket_desk import DEFAULT_TERMINAL
 from reception.shell import ReceptionShell
 from shared.db import create_read_session_factory, create_session_factory, engine_of, resolve_url
+from shared.logs import configure_logging
 
 SPEECH_MODES = ("auto", "qt", "espeak", "off")
 
@@ -100,7 +101,7 @@ def run_board(db: str | None, site: str | None, speech: str, windowed: bool) -> 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the console; returns the exit code."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    configure_logging("reception", logging.WARNING)
     install_excepthook()
     if args.selftest:
         # A fresh temporary database unless one is named: a self-test never migrates a hall's.

@@ -23,6 +23,10 @@ from kiosk.screens.common import home_button
 
 NAME = "admin_pin"
 MAX_DIGITS = 12
+# Tight enough that the pad fits 1080 px of height in 长辈模式 (four rows of 120 px keys, the
+# title, the display and the 返回首页 button), in landscape and in portrait alike.
+MARGIN_PX = 32
+SPACING_PX = 12
 
 
 class PinScreen(QWidget):
@@ -40,8 +44,8 @@ class PinScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("pinScreen")
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(48, 48, 48, 48)
-        outer.setSpacing(24)
+        outer.setContentsMargins(MARGIN_PX, MARGIN_PX, MARGIN_PX, MARGIN_PX)
+        outer.setSpacing(SPACING_PX)
         outer.addStretch(1)
         title = QLabel(self.tr("管理员退出：请输入管理密码"))
         title.setProperty("role", "title")
@@ -65,7 +69,7 @@ class PinScreen(QWidget):
         outer.addWidget(self.error_label)
 
         pad = QGridLayout()
-        pad.setSpacing(16)
+        pad.setSpacing(SPACING_PX)
         self.keys: dict[str, QPushButton] = {}
         labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "ok"]
         for index, key in enumerate(labels):
@@ -105,3 +109,8 @@ class PinScreen(QWidget):
         """Say the PIN was wrong and clear it."""
         self.display.clear()
         self.error_label.setText(self.tr("密码不正确，请重新输入"))
+
+    def show_unchecked(self) -> None:
+        """Say the PIN could not be checked (no database yet, or none now) and clear it."""
+        self.display.clear()
+        self.error_label.setText(self.tr("暂时无法核对密码，请稍后再试"))

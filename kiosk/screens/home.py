@@ -1,13 +1,19 @@
 """The home screen (spec §3): four big choices, the 长辈模式 switch, the time, the hall's state
 and how many people wait. A view only: it shows what it is given and says what was pressed.
+
+It is the kiosk's first screen, usable before the database is (spec §12): until the first
+status arrives the hall's state says 正在读取…. So this module imports Qt and the kiosk's own
+modules only; the status type is imported for type checking alone.
 """
 
 from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -19,9 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.screens import guide, priority, rating, ticket
+from kiosk.screens.names import GUIDE, PRIORITY, RATING, TICKET
 from shared.clock import to_local
-from shared.services.home import KioskStatus
+
+if TYPE_CHECKING:
+    # Types only: the home screen is shown before the data layer is imported (spec §12).
+    from shared.services.home import KioskStatus
 
 NAME = "home"
 
@@ -58,14 +67,17 @@ class HomeScreen(QWidget):
     Signals:
         choice_selected(str): a tile was pressed; the argument is the screen name to open.
         elder_mode_toggled(bool): the 长辈模式 switch was turned on (True) or off (False).
+        first_painted(): the screen finished its first paint (it is on screen and usable).
     """
 
     choice_selected = Signal(str)
     elder_mode_toggled = Signal(bool)
+    first_painted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("homeScreen")
+        self.painted = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -95,7 +107,8 @@ class HomeScreen(QWidget):
         card_row = QHBoxLayout(card)
         card_row.setContentsMargins(24, 16, 24, 16)
         state_column = QVBoxLayout()
-        self.state_label = QLabel("")
+        # Until the first status: the kiosk is usable before its database is open.
+        self.state_label = QLabel(self.tr("正在读取…"))
         self.state_label.setObjectName("hallState")
         self.state_label.setProperty("role", "kiosk_state")
         self.hours_label = QLabel("")
@@ -103,7 +116,7 @@ class HomeScreen(QWidget):
         self.hours_label.setWordWrap(True)
         state_column.addWidget(self.state_label)
         state_column.addWidget(self.hours_label)
-        self.waiting_label = QLabel("")
+        self.waiting_label = QLabel(self.tr("当前等候人数读取中…"))
         self.waiting_label.setObjectName("waiting")
         self.waiting_label.setProperty("role", "kiosk_state")
         self.waiting_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -115,10 +128,10 @@ class HomeScreen(QWidget):
         grid.setSpacing(24)
         self.tiles: dict[str, Tile] = {}
         choices = [
-            (ticket.NAME, self.tr("取号"), self.tr("领取排队号票")),
-            (guide.NAME, self.tr("办事指南"), self.tr("查看办事要带的材料和流程")),
-            (priority.NAME, self.tr("优先服务"), self.tr("老年人、残疾人、孕妇等优先办理")),
-            (rating.NAME, self.tr("评价"), self.tr("对我们的服务进行评价")),
+            (TICKET, self.tr("取号"), self.tr("领取排队号票")),
+            (GUIDE, self.tr("办事指南"), self.tr("查看办事要带的材料和流程")),
+            (PRIORITY, self.tr("优先服务"), self.tr("老年人、残疾人、孕妇等优先办理")),
+            (RATING, self.tr("评价"), self.tr("对我们的服务进行评价")),
         ]
         for index, (name, title, caption) in enumerate(choices):
             tile = Tile(title, caption)
@@ -148,6 +161,17 @@ class HomeScreen(QWidget):
         for before, after in itertools.pairwise(order):
             QWidget.setTabOrder(before, after)
         self._show_switch_state(False)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            # Once this paint pass is over (the tiles paint after their parent), not inside it.
+            QTimer.singleShot(0, self, self.first_painted.emit)
+
+    def choice_title(self, name: str) -> str:
+        """The title on the tile of choice ``name``."""
+        return self.tiles[name].title_label.text()
 
     def _show_switch_state(self, on: bool) -> None:
         self.elder_switch.setText(self.tr("长辈模式：开") if on else self.tr("长辈模式：关"))

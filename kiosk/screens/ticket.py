@@ -30,28 +30,28 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from sqlalchemy.orm import Session, sessionmaker
+from PySide6.QtWidgets import QWidget
 
 from kiosk.screens.common import MessageScreen
 from kiosk.screens.ticket_views import ConfirmScreen, QueueListScreen, ResultScreen
 from kiosk.window import KioskWindow
-from shared.changes import ChangeRecord
 from shared.errors import HallError
-from shared.models.tickets import PRIORITIES
-from shared.printing import PrintError, TicketPrinter
-from shared.qt.printing import PrintOutcome, print_in_background, qt_printer_from_config
 from shared.qt.tasks import TaskRunner
-from shared.rendering import TicketSlip
-from shared.services.kiosk_tickets import (
-    IssuedTicket,
-    QueueChoice,
-    TicketMenu,
-    issue_kiosk_ticket,
-    ticket_menu,
-)
+
+if TYPE_CHECKING:
+    # The flow's screens are built at start, before the data layer is imported (spec §12):
+    # services, models and printing are imported where they are used, after the database
+    # is ready (the kiosk's worker imports them first, off the GUI thread).
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from shared.changes import ChangeRecord
+    from shared.printing import TicketPrinter
+    from shared.qt.printing import PrintOutcome
+    from shared.rendering import TicketSlip
+    from shared.services.kiosk_tickets import IssuedTicket, QueueChoice, TicketMenu
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +62,54 @@ MESSAGE = "ticket_message"
 # Change kinds that move the counts on the queue buttons.
 REFRESH_KINDS = {"ticket", "organisation", "setting"}
 
-PrinterFactory = Callable[[Mapping[str, Any]], TicketPrinter | None]
+PrinterFactory = Callable[[Mapping[str, Any]], "TicketPrinter | None"]
 Clock = Callable[[], datetime]
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("TicketFlow", text)
+
+
+# The two services the flow runs on the worker thread, imported there on first use (the
+# flow's module is imported at start; the services pull in SQLAlchemy and the renderers).
+
+
+def ticket_menu(
+    session: Session,
+    *,
+    site: str | None,
+    terminal: str | None,
+    priority: str | None,
+    now: datetime,
+) -> TicketMenu:
+    """:func:`shared.services.kiosk_tickets.ticket_menu`."""
+    from shared.services import kiosk_tickets
+
+    return kiosk_tickets.ticket_menu(
+        session, site=site, terminal=terminal, priority=priority, now=now
+    )
+
+
+def issue_kiosk_ticket(
+    session: Session,
+    *,
+    site: str,
+    queue: str,
+    request_key: str,
+    priority: str | None,
+    now: datetime,
+) -> IssuedTicket:
+    """:func:`shared.services.kiosk_tickets.issue_kiosk_ticket`."""
+    from shared.services import kiosk_tickets
+
+    return kiosk_tickets.issue_kiosk_ticket(
+        session, site=site, queue=queue, request_key=request_key, priority=priority, now=now
+    )
+
+
+def _built(screen: QWidget) -> Callable[[], QWidget]:
+    """A screen factory for a screen that already exists."""
+    return lambda: screen
 
 
 class _UnusablePrinter:
@@ -81,20 +123,29 @@ class _UnusablePrinter:
         return f"unusable printer settings: {self.error}"
 
     def print_ticket(self, slip: TicketSlip) -> None:
+        from shared.printing import PrintError
+
         raise PrintError(str(self.error), self.error.message_zh)
 
 
 class TicketFlow(QObject):
     """The kiosk's 取号 flow (see the module docstring).
 
+    The screens exist from the start; the database comes later through :meth:`attach`
+    (the kiosk opens it in the background once its home screen shows). Until then the flow
+    is not :attr:`ready` and the kiosk does not start it.
+
     Args:
         window: the kiosk window the screens are registered in.
-        tasks: the kiosk's background runner (menu and issue).
-        factory: the write session factory (the print runner records outcomes with it).
+        tasks: the kiosk's background runner (menu and issue), or ``None`` until attached.
+        factory: the write session factory (the print runner records outcomes with it), or
+            ``None`` until attached.
         site_code: returns the site to issue at (``None``: the first site).
         terminal: this kiosk's terminal code (its ``printer`` settings are used).
         clock: the current instant (injectable for tests).
-        printer_factory: builds the printer from the terminal's settings.
+        printer_factory: builds the printer from the terminal's settings (``None``: the
+            system print queue or the configured device, by
+            :func:`shared.qt.printing.qt_printer_from_config`).
 
     Signals:
         menu_loaded(object): a TicketMenu was shown.
@@ -111,19 +162,19 @@ class TicketFlow(QObject):
     def __init__(
         self,
         window: KioskWindow,
-        tasks: TaskRunner,
-        factory: sessionmaker[Session],
+        tasks: TaskRunner | None = None,
+        factory: sessionmaker[Session] | None = None,
         *,
         site_code: Callable[[], str | None],
         terminal: str | None,
         clock: Clock,
-        printer_factory: PrinterFactory = qt_printer_from_config,
+        printer_factory: PrinterFactory | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.window = window
-        self.tasks = tasks
-        self.print_tasks = TaskRunner(factory, parent=self)
+        self.tasks: TaskRunner | None = None
+        self.print_tasks: TaskRunner | None = None
         self.printer_factory = printer_factory
         self._site_code = site_code
         self._terminal = terminal
@@ -143,13 +194,14 @@ class TicketFlow(QObject):
         self.confirm_screen = ConfirmScreen()
         self.result = ResultScreen()
         self.message = MessageScreen(_tr("取号"), "")
-        for name, screen in (
+        screens: list[tuple[str, QWidget]] = [
             (NAME, self.queues),
             (CONFIRM, self.confirm_screen),
             (RESULT, self.result),
             (MESSAGE, self.message),
-        ):
-            window.register_screen(name, lambda s=screen: s)
+        ]
+        for name, screen in screens:
+            window.register_screen(name, _built(screen))
             window.screen(name)  # the window owns it from the start
 
         self.queues.queue_chosen.connect(self.on_queues_queue_chosen)
@@ -159,6 +211,20 @@ class TicketFlow(QObject):
         self.confirm_screen.home_requested.connect(self.home_requested)
         self.result.home_requested.connect(self.home_requested)
         self.message.home_requested.connect(self.home_requested)
+        if tasks is not None and factory is not None:
+            self.attach(tasks, factory)
+
+    @property
+    def ready(self) -> bool:
+        """True once the flow has its database (:meth:`attach`)."""
+        return self.tasks is not None
+
+    def attach(self, tasks: TaskRunner, factory: sessionmaker[Session]) -> None:
+        """Give the flow the kiosk's runner and the write factory (its print runner uses it)."""
+        self.tasks = tasks
+        if self.print_tasks is not None:
+            self.print_tasks.shutdown()
+        self.print_tasks = TaskRunner(factory, parent=self)
 
     # -- entry points ---------------------------------------------------------------------------
 
@@ -168,6 +234,8 @@ class TicketFlow(QObject):
         Raises:
             ValueError: ``priority`` is not one of ``shared.models.tickets.PRIORITIES``.
         """
+        from shared.models.tickets import PRIORITIES
+
         if priority is not None and priority not in PRIORITIES:
             raise ValueError(f"unknown priority: {priority} (one of {', '.join(PRIORITIES)})")
         self.priority = priority
@@ -183,7 +251,8 @@ class TicketFlow(QObject):
 
     def shutdown(self) -> None:
         """Stop the print runner (after the print in progress)."""
-        self.print_tasks.shutdown()
+        if self.print_tasks is not None:
+            self.print_tasks.shutdown()
 
     def load_menu(self) -> None:
         """Load (or reload) the queues in the background."""
@@ -201,6 +270,9 @@ class TicketFlow(QObject):
         def load(session: Session) -> TicketMenu:
             return ticket_menu(session, site=site, terminal=terminal, priority=priority, now=now)
 
+        if self.tasks is None:
+            self.on_menu_failed(RuntimeError("the kiosk's database is not open yet"))
+            return
         self.tasks.submit(load, self.on_menu_loaded, self.on_menu_failed, write=False)
 
     def choose(self, prefix: str) -> None:
@@ -217,6 +289,8 @@ class TicketFlow(QObject):
         """Issue the ticket of the confirmation on screen (its request key makes it idempotent)."""
         if self.menu is None or self.choice is None or self.request_key is None:
             return
+        if self.tasks is None:
+            return  # not attached: no menu could have been loaded either
         if self._issuing == self.request_key:
             return  # the same request is already on its way
         key = self.request_key
@@ -300,6 +374,8 @@ class TicketFlow(QObject):
 
     def on_ticket_issued(self, key: str, issued: IssuedTicket) -> None:
         """The ticket exists: show it and print it."""
+        from shared.qt.printing import print_in_background
+
         if self._issuing != key:
             return
         self._issuing = None
@@ -315,6 +391,7 @@ class TicketFlow(QObject):
         self.ticket_issued.emit(ticket)
         printer = self._printer()
         self._printer_missing = printer is None
+        assert self.print_tasks is not None  # attached with the runner that issued the ticket
         print_in_background(self.print_tasks, printer, issued.slip, ticket.id, self.on_printed)
 
     def on_ticket_failed(self, key: str, exc: BaseException) -> None:
@@ -347,8 +424,13 @@ class TicketFlow(QObject):
 
     def _printer(self) -> TicketPrinter | None:
         config = self.menu.printer if self.menu else {}
+        make = self.printer_factory
+        if make is None:
+            from shared.qt.printing import qt_printer_from_config
+
+            make = qt_printer_from_config
         try:
-            return self.printer_factory(config)
+            return make(config)
         except HallError as exc:
             log.warning("terminal %s printer settings unusable: %s", self._terminal, exc)
             return _UnusablePrinter(exc)

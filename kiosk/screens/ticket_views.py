@@ -20,6 +20,7 @@ Signals of :class:`ResultScreen`:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -36,8 +37,11 @@ from PySide6.QtWidgets import (
 
 from kiosk.screens.common import home_button, wrapped_label
 from shared.clock import to_local
-from shared.services.kiosk_tickets import QueueChoice, TicketMenu
-from shared.services.tickets import TicketView
+
+if TYPE_CHECKING:
+    # Types only: the kiosk builds these screens at start, before the data layer is imported.
+    from shared.services.kiosk_tickets import QueueChoice, TicketMenu
+    from shared.services.tickets import TicketView
 
 PRIORITY_NAMES = {
     "elderly": "老年人",

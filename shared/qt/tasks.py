@@ -16,14 +16,18 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
-from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    # Types only: importing SQLAlchemy's ORM takes ~0.4 s, and a screen that has not touched
+    # the database yet (the kiosk's home at start) must not wait for it.
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
-Operation = Callable[[Session], Any]
+Operation = Callable[["Session"], Any]
 _STOP = object()
 
 
