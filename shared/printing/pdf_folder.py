@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from shared.printing.base import PrintError
 from shared.rendering import TicketSlip, render_ticket_pdf
+from shared.rendering.layout import Element
+from shared.rendering.pdf import render_receipt_pdf
 
 
 class PdfFolderPrinter:
@@ -32,8 +35,13 @@ class PdfFolderPrinter:
 
     def print_ticket(self, slip: TicketSlip) -> None:
         """Render the slip and file it."""
-        data = render_ticket_pdf(slip)
-        target = self.path_for(slip)
+        self._write(self.path_for(slip), render_ticket_pdf(slip))
+
+    def print_receipt(self, elements: Sequence[Element], name: str) -> None:
+        """File another receipt (a guide slip) as ``<name>.pdf``."""
+        self._write(self.folder / f"{name}.pdf", render_receipt_pdf(elements, title=name))
+
+    def _write(self, target: Path, data: bytes) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=".", suffix=".part", dir=self.folder)

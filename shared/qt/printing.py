@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,10 @@ from sqlalchemy.orm import Session
 from shared.printing import PrintError, TicketPrinter, printer_from_config
 from shared.printing.base import NOT_CONNECTED_ZH, describe
 from shared.qt.tasks import TaskRunner
-from shared.rendering import TicketSlip, render_ticket_png
+from shared.rendering import EscposProfile, TicketSlip, render_ticket_png
+from shared.rendering.escpos_render import render_receipt_escpos
+from shared.rendering.layout import Element
+from shared.rendering.png import render_receipt_png
 from shared.services.tickets import mark_printed
 
 log = logging.getLogger(__name__)
@@ -69,13 +72,20 @@ class SystemPrinter:
 
     def print_ticket(self, slip: TicketSlip) -> None:
         """Draw the slip on one page exactly as long as the ticket; safe off the GUI thread."""
+        self._print_png(lambda dpi: render_ticket_png(slip, dpi), f"{slip.site_code} {slip.number}")
+
+    def print_receipt(self, elements: Sequence[Element], name: str) -> None:
+        """Draw another receipt (a guide slip) the same way; safe off the GUI thread."""
+        self._print_png(lambda dpi: render_receipt_png(elements, dpi), name)
+
+    def _print_png(self, render: Callable[[int], bytes], doc_name: str) -> None:
         printer = self._printer()
         dpi = max(72, min(printer.resolution(), MAX_DPI))
-        image = QImage.fromData(render_ticket_png(slip, dpi))
+        image = QImage.fromData(render(dpi))
         if image.isNull():
             raise PrintError("the ticket image could not be loaded")
         height_mm = image.height() / dpi * 25.4
-        printer.setDocName(f"{slip.site_code} {slip.number}")
+        printer.setDocName(doc_name)
         printer.setFullPage(True)
         layout = QPageLayout(
             QPageSize(
@@ -192,3 +202,57 @@ def print_in_background(
         printed(PrintError(f"printing crashed: {type(exc).__name__}"))
 
     runner.submit(do_print, on_done=printed, on_error=crashed, with_session=False)
+
+
+def print_receipt(printer: object, elements: Sequence[Element], name: str) -> None:
+    """Print a receipt other than a ticket (a guide slip) on a terminal's printer; blocks.
+
+    ESC/POS printers get the ESC/POS rendering for their own profile, the PDF folder and the
+    system queue their own ``print_receipt``; one layout, one renderer per format.
+
+    Args:
+        printer: a printer built by :func:`qt_printer_from_config`.
+        elements: the receipt's layout.
+        name: an ASCII name for the job (and the PDF folder's file).
+
+    Raises:
+        PrintError: the printer failed, or cannot print anything but tickets.
+    """
+    method = getattr(printer, "print_receipt", None)
+    if callable(method):
+        method(elements, name)
+        return
+    send, profile = getattr(printer, "send", None), getattr(printer, "profile", None)
+    if callable(send) and isinstance(profile, EscposProfile):
+        send(render_receipt_escpos(elements, profile))
+        return
+    raise PrintError(f"{describe(printer)} prints tickets only", "本机打印机暂不能打印指南。")
+
+
+def print_receipt_in_background(
+    runner: TaskRunner,
+    printer: object,
+    elements: Sequence[Element],
+    name: str,
+    on_done: Callable[[PrintError | None], None],
+) -> None:
+    """:func:`print_receipt` on the worker thread; ``on_done(None)`` or ``on_done(error)``
+    on the GUI thread (always called; nothing is recorded: a guide slip is no ticket)."""
+
+    def do_print() -> PrintError | None:
+        try:
+            print_receipt(printer, elements, name)
+        except PrintError as exc:
+            log.warning("printing %s on %s failed: %s", name, describe(printer), exc)
+            return exc
+        except Exception as exc:  # a driver bug is a failed print, not a crash
+            log.warning("printing %s crashed: %s", name, type(exc).__name__)
+            return PrintError(f"unexpected {type(exc).__name__}: {exc}")
+        return None
+
+    runner.submit(
+        do_print,
+        on_done=on_done,
+        on_error=lambda exc: on_done(PrintError(f"printing crashed: {type(exc).__name__}")),
+        with_session=False,
+    )

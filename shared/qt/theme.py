@@ -264,6 +264,51 @@ def kiosk_ticket_rules(t: Tokens) -> str:
         background: {t.success}; color: {t.primary_text}; font-size: {t.title_px}px;
         font-weight: bold; border-radius: {t.radius}px; padding: {t.spacing}px {t.spacing * 2}px;
     }}
+    """ + kiosk_guide_rules(t)
+
+
+def kiosk_guide_rules(t: Tokens) -> str:
+    """The kiosk 办事指南: the typed letters, result rows, navigation buttons, guide sections."""
+    heading_px = min(t.huge_px // 2, BOLD_MAX_PX)
+    return f"""
+    QLabel[role="kiosk_query"] {{
+        background: {t.surface}; color: {t.text}; font-size: {heading_px}px; font-weight: bold;
+        border: 3px solid {t.primary}; border-radius: {t.radius}px;
+        padding: {t.spacing // 2}px {t.spacing * 2}px; min-height: {t.min_target}px;
+    }}
+    QPushButton[role="kiosk_result"] {{
+        text-align: left; font-size: {t.title_px}px; padding: {t.spacing}px {t.spacing * 2}px;
+        min-height: {t.min_target + t.spacing * 2}px;
+    }}
+    QPushButton[role="guide_key"] {{
+        font-size: {t.title_px}px; font-weight: bold; padding: 0px;
+        min-height: {t.min_target * 2}px; min-width: {t.min_target + t.spacing * 2}px;
+    }}
+    QPushButton[role="guide_key"]:focus {{ border: 4px solid {t.focus}; }}
+    QPushButton[role="kiosk_nav"] {{
+        font-size: {t.title_px}px; font-weight: bold;
+        min-height: {t.min_target * 2}px; min-width: {t.min_target * 3}px;
+    }}
+    QPushButton[role="kiosk_nav"]:checked {{ background: {t.primary}; color: {t.primary_text}; }}
+    QLabel[role="guide_section"] {{
+        color: {t.primary}; font-size: {t.title_px}px; font-weight: bold;
+        padding-top: {t.spacing}px;
+    }}
+    QLabel[role="guide_text"] {{ font-size: {t.font_px + 2}px; }}
+    QLabel[role="guide_where"] {{
+        color: {t.accent}; font-size: {t.title_px}px; font-weight: bold;
+    }}
+    QScrollArea[role="guide_scroll"], QWidget[role="guide_body"] {{
+        background: {t.surface}; border: 0;
+    }}
+    QWidget[role="guide_body"] QLabel {{ background: {t.surface}; }}
+    QWidget#hallMap {{
+        qproperty-surfaceColor: {t.surface}; qproperty-floorColor: {t.bg};
+        qproperty-inkColor: {t.text}; qproperty-mutedColor: {t.muted};
+        qproperty-lineColor: {t.border}; qproperty-markColor: {t.primary};
+        qproperty-markTextColor: {t.primary_text}; qproperty-serveColor: {t.accent};
+        qproperty-ringColor: {t.focus};
+    }}
     """
 
 

@@ -200,8 +200,12 @@ def issue_kiosk_ticket(
     request_key: str,
     priority: str | None = None,
     now: datetime | None = None,
+    matter: str | None = None,
 ) -> IssuedTicket:
     """Issue a kiosk ticket and build its slip, in the caller's (write) transaction.
+
+    ``matter`` (a matter code, from 办事指南's 取号办理) goes on the ticket, so the slip
+    lists the matter and its materials.
 
     The same ``request_key`` (one per confirmation screen) returns the same ticket and slip, so
     a double tap or a retry after a lost answer never makes a second ticket.
@@ -216,6 +220,7 @@ def issue_kiosk_ticket(
         queue=queue,
         priority=priority,
         request_key=request_key,
+        matter=matter,
         channel="kiosk",
         now=now or utcnow(),
     )
