@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     # shows (see the module docstring).
     from sqlalchemy.orm import Session, sessionmaker
 
+    from kiosk.screens.guide import GuideFlow
     from kiosk.screens.ticket import PrinterFactory, TicketFlow
     from shared.changes import ChangeRecord
     from shared.qt.feed import ChangeFeedWatcher
@@ -66,10 +67,10 @@ OUT_OF_SERVICE = "out_of_service"
 # Screens where nobody is in the middle of something: idle time is not counted there, and an
 # outage may replace them at once.
 AT_REST = {"", HOME, STARTING, OUT_OF_SERVICE}
-# 取号 is a flow of its own (TicketFlow); the others are single screens for now, each built by
-# its module's create_screen(). Modules are imported when first needed, never at start.
+# 取号 and 办事指南 are flows of their own (TicketFlow, GuideFlow); the others are single screens
+# for now, each built by its module's create_screen(). Modules are imported when first needed,
+# never at start.
 CHOICE_MODULES = {
-    names.GUIDE: "kiosk.screens.guide",
     names.PRIORITY: "kiosk.screens.priority",
     names.RATING: "kiosk.screens.rating",
 }
@@ -181,6 +182,7 @@ class KioskController(QObject):
 
         self._printer_factory = printer_factory
         self._ticket_flow: TicketFlow | None = None
+        self._guide_flow: GuideFlow | None = None
         self.home = HomeScreen()
         self.home.set_elder(self.elder)
         self._register_screens()
@@ -211,6 +213,7 @@ class KioskController(QObject):
         for name in (STARTING, OUT_OF_SERVICE, admin.NAME):
             self.window.screen(name)
         self._build_ticket_flow()
+        self._build_guide_flow()
 
     @property
     def pin(self) -> admin.PinScreen:
@@ -276,6 +279,29 @@ class KioskController(QObject):
             self._ticket_flow = flow
         return self._ticket_flow
 
+    @property
+    def guide_flow(self) -> GuideFlow:
+        """The 办事指南 flow and its screens."""
+        return self._build_guide_flow()
+
+    def _build_guide_flow(self) -> GuideFlow:
+        if self._guide_flow is None:
+            from kiosk.screens.guide import GuideFlow
+
+            flow = GuideFlow(
+                self.window,
+                site_code=self._site_code,
+                terminal=self.options.terminal,
+                ticket_flow=lambda: self.ticket_flow,
+                printer_factory=self._printer_factory,
+                parent=self,
+            )
+            flow.home_requested.connect(self.on_screen_home_requested)
+            if self.tasks is not None and self._prepared is not None:
+                flow.attach(self.tasks, self._prepared.factory, self._prepared.read_factory)
+            self._guide_flow = flow
+        return self._guide_flow
+
     def _choice_factory(self, module: str) -> ScreenFactory:
         return lambda: self._wired(importlib.import_module(module).create_screen())
 
@@ -338,6 +364,8 @@ class KioskController(QObject):
             self.feed.stop()
         if self._ticket_flow is not None:
             self._ticket_flow.shutdown()
+        if self._guide_flow is not None:
+            self._guide_flow.shutdown()
         if self.tasks is not None:
             self.tasks.shutdown()
         self._boot.shutdown()
@@ -425,6 +453,8 @@ class KioskController(QObject):
         """Refresh when a change touches what the home screen shows (and tell the flow)."""
         if self._ticket_flow is not None:
             self._ticket_flow.on_feed_changes_arrived(batch)
+        if self._guide_flow is not None:
+            self._guide_flow.on_feed_changes_arrived(batch)
         site_id = self.status.site_id if self.status else None
         if any(
             c.kind in REFRESH_KINDS and (c.site_id is None or c.site_id == site_id) for c in batch
@@ -516,6 +546,8 @@ class KioskController(QObject):
     def _open_choice(self, name: str) -> None:
         if name == names.TICKET:
             self.ticket_flow.start()
+        elif name == names.GUIDE:
+            self.guide_flow.start()
         else:
             self.window.show_screen(name)
 
@@ -533,6 +565,8 @@ class KioskController(QObject):
         self.feed.connection_changed.connect(self.on_feed_connection_changed)
         if self._ticket_flow is not None:
             self._ticket_flow.attach(self.tasks, prepared.factory)
+        if self._guide_flow is not None:
+            self._guide_flow.attach(self.tasks, prepared.factory, prepared.read_factory)
         self._boot.shutdown()  # its one job is done; the runner above does the rest
         # Before any visitor's 取号 reaches the worker: the flows' modules, off the GUI thread.
         self.tasks.submit(import_visitor_modules, with_session=False)

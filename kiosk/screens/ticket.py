@@ -17,11 +17,16 @@ Entry for the green channel (优先服务, issue #5): ``flow.start(priority="eld
 same flow for a priority ticket (``elderly``, ``disabled``, ``pregnant`` or ``other``); the
 screens say 绿色通道 and people ahead count only earlier priority tickets.
 
+Entry for a matter (办事指南's 取号办理, issue #4): ``flow.start(matter=TicketMatter(…))`` goes
+straight to the confirmation for the matter's queue; the ticket carries the matter, so its
+materials print on the slip. 返回上一步 there emits ``back_requested`` (back to the guide).
+
 Signals of :class:`TicketFlow`:
     menu_loaded(object): a :class:`~shared.services.kiosk_tickets.TicketMenu` was shown.
     ticket_issued(object): a :class:`~shared.services.tickets.TicketView` is on screen.
     print_finished(object): the :class:`~shared.qt.printing.PrintOutcome` of that ticket.
     home_requested(): the visitor asked for the home screen.
+    back_requested(): 返回上一步 in a flow started for a matter (the caller shows its guide).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -98,13 +104,29 @@ def issue_kiosk_ticket(
     request_key: str,
     priority: str | None,
     now: datetime,
+    matter: str | None = None,
 ) -> IssuedTicket:
     """:func:`shared.services.kiosk_tickets.issue_kiosk_ticket`."""
     from shared.services import kiosk_tickets
 
     return kiosk_tickets.issue_kiosk_ticket(
-        session, site=site, queue=queue, request_key=request_key, priority=priority, now=now
+        session,
+        site=site,
+        queue=queue,
+        request_key=request_key,
+        priority=priority,
+        now=now,
+        matter=matter,
     )
+
+
+@dataclass(frozen=True)
+class TicketMatter:
+    """The matter a ticket is taken for (from 办事指南): its code, name and queue."""
+
+    code: str
+    name: str
+    queue_prefix: str
 
 
 def _built(screen: QWidget) -> Callable[[], QWidget]:
@@ -152,12 +174,14 @@ class TicketFlow(QObject):
         ticket_issued(object): a TicketView is on screen.
         print_finished(object): the PrintOutcome of the ticket on screen.
         home_requested(): back to the home screen.
+        back_requested(): 返回上一步 in a flow started for a matter.
     """
 
     menu_loaded = Signal(object)
     ticket_issued = Signal(object)
     print_finished = Signal(object)
     home_requested = Signal()
+    back_requested = Signal()
 
     def __init__(
         self,
@@ -180,6 +204,7 @@ class TicketFlow(QObject):
         self._terminal = terminal
         self._clock = clock
         self.priority: str | None = None
+        self.matter: TicketMatter | None = None
         self.menu: TicketMenu | None = None
         self.choice: QueueChoice | None = None
         self.request_key: str | None = None
@@ -228,8 +253,9 @@ class TicketFlow(QObject):
 
     # -- entry points ---------------------------------------------------------------------------
 
-    def start(self, priority: str | None = None) -> None:
-        """Open the queue list: a normal ticket, or a green-channel one with ``priority``.
+    def start(self, priority: str | None = None, matter: TicketMatter | None = None) -> None:
+        """Open the queue list: a normal ticket, or a green-channel one with ``priority``;
+        with ``matter``, the confirmation for the matter's queue once the queues are known.
 
         Raises:
             ValueError: ``priority`` is not one of ``shared.models.tickets.PRIORITIES``.
@@ -239,6 +265,7 @@ class TicketFlow(QObject):
         if priority is not None and priority not in PRIORITIES:
             raise ValueError(f"unknown priority: {priority} (one of {', '.join(PRIORITIES)})")
         self.priority = priority
+        self.matter = matter
         self.menu = None
         self.choice = None
         self.request_key = None
@@ -282,7 +309,9 @@ class TicketFlow(QObject):
             return
         self.choice = choice
         self.request_key = uuid.uuid4().hex
-        self.confirm_screen.set_choice(choice, self.priority)
+        self.confirm_screen.set_choice(
+            choice, self.priority, self.matter.name if self.matter else None
+        )
         self.window.show_screen(CONFIRM)
 
     def confirm(self) -> None:
@@ -297,11 +326,18 @@ class TicketFlow(QObject):
         self._issuing = key
         self.confirm_screen.set_busy(True)
         site, queue, priority = self.menu.site_code, self.choice.prefix, self.priority
+        matter = self.matter.code if self.matter else None
         now = self._clock()
 
         def issue(session: Session) -> IssuedTicket:
             return issue_kiosk_ticket(
-                session, site=site, queue=queue, request_key=key, priority=priority, now=now
+                session,
+                site=site,
+                queue=queue,
+                request_key=key,
+                priority=priority,
+                now=now,
+                matter=matter,
             )
 
         self.tasks.submit(
@@ -321,8 +357,12 @@ class TicketFlow(QObject):
         self.confirm()
 
     def on_confirm_back_requested(self) -> None:
-        """返回上一步: the queue list again, with fresh counts."""
+        """返回上一步: the queue list again, with fresh counts (a matter's guide for a flow
+        started from one)."""
         self.request_key = None
+        if self.matter is not None:
+            self.back_requested.emit()
+            return
         self.window.show_screen(NAME)
         self.load_menu()
 
@@ -351,6 +391,14 @@ class TicketFlow(QObject):
                 )
             return
         self.queues.set_menu(menu)
+        if first and self.matter is not None and self.window.current_name == NAME:
+            if menu.choice(self.matter.queue_prefix) is None:
+                self._show_message(
+                    _tr("该事项暂不能在本机取号，请到服务台咨询。"),
+                    _tr("工作人员会为您办理，给您带来不便，敬请谅解。"),
+                )
+            else:
+                self.choose(self.matter.queue_prefix)
         if self.choice is not None and (fresh := menu.choice(self.choice.prefix)):
             self.choice = fresh
             self.confirm_screen.update_counts(fresh)

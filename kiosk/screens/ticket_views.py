@@ -306,11 +306,17 @@ class ConfirmScreen(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.home_button.clicked.connect(self.home_requested)
 
-    def set_choice(self, choice: QueueChoice, priority: str | None) -> None:
-        """Show a queue to confirm (a fresh confirmation: no error, the button enabled)."""
+    def set_choice(
+        self, choice: QueueChoice, priority: str | None, matter_name: str | None = None
+    ) -> None:
+        """Show a queue to confirm (a fresh confirmation: no error, the button enabled); with
+        the matter it is taken for, when it came from 办事指南."""
         self.queue_label.setText(f"{choice.prefix}  {choice.name}")
-        self.description_label.setText(choice.description)
-        self.description_label.setVisible(bool(choice.description))
+        description = (
+            _tr("办理事项：{name}").format(name=matter_name) if matter_name else choice.description
+        )
+        self.description_label.setText(description)
+        self.description_label.setVisible(bool(description))
         phrase = priority_phrase(priority)
         self.priority_label.setText(phrase)
         self.priority_label.setVisible(bool(phrase))

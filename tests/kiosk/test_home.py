@@ -26,7 +26,6 @@ pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 # Choices still to be opened (取号 is its own flow: tests/kiosk/test_ticket_flow.py).
 CHOICES = {
-    "guide": "办事指南功能即将开通，请到服务台咨询。",
     "priority": "优先服务功能即将开通，请到服务台说明情况。",
     "rating": "评价功能即将开通，请到服务台提出您的意见。",
 }
@@ -183,7 +182,8 @@ def test_every_visitor_screen_has_a_way_home(
 ) -> None:
     kiosk = make_kiosk(sqlite_factory)
     ticket_screens = ["ticket", "ticket_confirm", "ticket_result", "ticket_message"]
-    for name in [*CHOICES, *ticket_screens, "admin_pin"]:
+    guide_screens = ["guide", "guide_browse", "guide_page"]
+    for name in [*CHOICES, *ticket_screens, *guide_screens, "admin_pin"]:
         screen = kiosk.window.show_screen(name)
         button = screen.findChild(type(kiosk.controller.pin.home_button), "homeButton")
         assert button is not None and button.isVisibleTo(kiosk.window), name
