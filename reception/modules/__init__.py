@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from reception.modules import (
     calling,
+    guide_lookup,
     live,
     pending,
     priority_inbox,
@@ -33,6 +34,7 @@ def builtin_registry(terminal: str = ticket_desk.DEFAULT_TERMINAL) -> ModuleRegi
     """
     registry = ModuleRegistry()
     ticket_desk.register(registry, terminal=terminal)
+    guide_lookup.register(registry, terminal=terminal)
     for module in MODULE_FILES:
         module.register(registry)
     return registry

@@ -66,6 +66,7 @@ from shared.services.desk import (
     resolve_site,
     terminal_printer_config,
 )
+from shared.services.staff import StaffInfo
 from shared.services.tickets import TicketView
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,39 @@ CANCELLABLE = ("issued", "called")
 REPRINTABLE = ("issued", "called", "serving")
 
 PrinterFactory = Callable[[Mapping[str, Any] | None], TicketPrinter | None]
+
+
+def desk_issue(
+    staff: StaffInfo,
+    site: str | None,
+    queue: str,
+    *,
+    priority: str | None = None,
+    matter: str | None = None,
+    override: bool = False,
+) -> Callable[[Any], IssuedSlip]:
+    """The desk's issue operation for the background runner: one call, one ticket.
+
+    The 取号台 and 办事指南查询 (为群众取号) issue through it, so both use the same request
+    key scheme (a retry cannot double a ticket), the staff member's roles for the hours
+    override, and the ``desk`` channel.
+    """
+    key = f"desk-{uuid.uuid4().hex}"
+
+    def run(session: Any) -> IssuedSlip:
+        return issue_at_desk(
+            session,
+            site=resolve_site(session, site),
+            queue=queue,
+            request_key=key,
+            roles=staff.roles,
+            priority=priority,
+            matter=matter,
+            override_hours=override,
+            staff_id=staff.id,
+        )
+
+    return run
 
 
 class PrintAlert(QFrame):
@@ -547,26 +581,14 @@ class DeskPage(QWidget):
         self._issuing = True
         self.issue_button.setEnabled(False)
         self.issue_button.setText(self.tr("正在取号…"))
-        staff = self._context.staff
-        site = self._site
-        priority = self.priority.currentData()
-        matter = self.matter.text().strip() or None
-        override = self.override.isVisible() and self.override.isChecked()
-        key = f"desk-{uuid.uuid4().hex}"  # one click, one ticket: a retry cannot double it
-
-        def run(session: Any) -> IssuedSlip:
-            return issue_at_desk(
-                session,
-                site=resolve_site(session, site),
-                queue=prefix,
-                request_key=key,
-                roles=staff.roles,
-                priority=priority,
-                matter=matter,
-                override_hours=override,
-                staff_id=staff.id,
-            )
-
+        run = desk_issue(
+            self._context.staff,
+            self._site,
+            prefix,
+            priority=self.priority.currentData(),
+            matter=self.matter.text().strip() or None,
+            override=self.override.isVisible() and self.override.isChecked(),
+        )
         self._context.runner.submit(
             run, guarded(self, self.on_ticket_issued), guarded(self, self.on_issue_failed)
         )

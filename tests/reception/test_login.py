@@ -24,13 +24,22 @@ from tests.reception.conftest import (
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
-EVERY_MODULE = ["取号台", "叫号", "优先服务", "参观接待", "报表", "管理", "实时动态"]
+EVERY_MODULE = [
+    "取号台",
+    "办事指南查询",
+    "叫号",
+    "优先服务",
+    "参观接待",
+    "报表",
+    "管理",
+    "实时动态",
+]
 
 
 @pytest.mark.parametrize(
     ("username", "display_name", "roles", "modules"),
     [
-        ("guide1", "陈晓燕", "咨询引导", ["取号台", "实时动态"]),
+        ("guide1", "陈晓燕", "咨询引导", ["取号台", "办事指南查询", "实时动态"]),
         ("docent1", "王丽", "讲解接待", ["参观接待", "实时动态"]),
         ("assistant1", "吴芳", "帮办代办", ["优先服务", "实时动态"]),
         ("window1", "杨帆", "综合窗口", ["叫号", "实时动态"]),

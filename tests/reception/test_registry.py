@@ -13,18 +13,39 @@ from shared.models import ROLES
 
 def test_builtin_modules_in_navigation_order() -> None:
     titles = [spec.title for spec in builtin_registry().all()]
-    assert titles == ["取号台", "叫号", "优先服务", "参观接待", "报表", "管理", "实时动态"]
+    assert titles == [
+        "取号台",
+        "办事指南查询",
+        "叫号",
+        "优先服务",
+        "参观接待",
+        "报表",
+        "管理",
+        "实时动态",
+    ]
 
 
 @pytest.mark.parametrize(
     ("roles", "keys"),
     [
-        (["guide"], ["ticket_desk", "live"]),
+        (["guide"], ["ticket_desk", "guide_lookup", "live"]),
         (["window"], ["calling", "live"]),
         (["assistant"], ["priority", "live"]),
         (["docent"], ["tours", "live"]),
-        (["guide", "docent"], ["ticket_desk", "tours", "live"]),
-        (["manager"], ["ticket_desk", "calling", "priority", "tours", "reports", "admin", "live"]),
+        (["guide", "docent"], ["ticket_desk", "guide_lookup", "tours", "live"]),
+        (
+            ["manager"],
+            [
+                "ticket_desk",
+                "guide_lookup",
+                "calling",
+                "priority",
+                "tours",
+                "reports",
+                "admin",
+                "live",
+            ],
+        ),
     ],
 )
 def test_modules_follow_roles(roles: list[str], keys: list[str]) -> None:
