@@ -42,6 +42,7 @@ from shared.qt.printing import (
     qt_printer_from_config,
 )
 from shared.rendering.guide_slip import GuideSlip, guide_slip_layout, limit_text, slip_from_guide
+from shared.rendering.ticket import material_text
 from shared.services.catalog import MatterGuide, MatterHit, get_guide, index_for, search_matters
 from shared.services.desk import IssuedSlip, terminal_printer_config
 from shared.services.home import resolve_site
@@ -195,6 +196,7 @@ class GuideLookupPage(QWidget):
     def _submit_search(self) -> None:
         query, site = self._query, self._context.site_code
         self._searching = True
+
         def done(hits: list[MatterHit]) -> None:
             self.on_search_done(query, hits)
 
@@ -363,16 +365,12 @@ def guide_html(guide: MatterGuide) -> str:
     parts = [
         f"<h2>{e(guide.name)}</h2>",
         f"<p>{e(guide.department)} · {e(guide.matter_type)} · 事项编码 {e(guide.code)}</p>",
-        f"<h3>办理地点</h3><p>{e(guide.location or '咨询引导台')}"
-        f"（{e(guide.queue_prefix)} 区取号）</p>",
+        f"<h3>办理地点</h3><p>{e(guide.location or '咨询引导台')}；"
+        f"取号业务：{e(guide.queue_prefix)}</p>",
     ]
     if guide.conditions:
         parts.append(f"<h3>办理条件</h3><p>{e(guide.conditions)}</p>")
-    materials = "".join(
-        f"<li>{e(str(m.get('name', '')))}：原件 {int(m.get('original') or 0)} 份，"
-        f"复印件 {int(m.get('copy') or 0)} 份</li>"
-        for m in guide.materials
-    )
+    materials = "".join(f"<li>{e(material_text(m)[2:])}</li>" for m in guide.materials)
     parts.append(f"<h3>所需材料</h3><ul>{materials or '<li>无需提交材料</li>'}</ul>")
     steps = "".join(f"<li>{e(step)}</li>" for step in guide.steps)
     parts.append(f"<h3>办理流程</h3><ol>{steps}</ol>")
