@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from kiosk.screens.guide import GuideFlow
+    from kiosk.screens.priority import PriorityFlow
     from kiosk.screens.ticket import PrinterFactory, TicketFlow
     from shared.changes import ChangeRecord
     from shared.qt.feed import ChangeFeedWatcher
@@ -67,11 +68,10 @@ OUT_OF_SERVICE = "out_of_service"
 # Screens where nobody is in the middle of something: idle time is not counted there, and an
 # outage may replace them at once.
 AT_REST = {"", HOME, STARTING, OUT_OF_SERVICE}
-# 取号 and 办事指南 are flows of their own (TicketFlow, GuideFlow); the others are single screens
-# for now, each built by its module's create_screen(). Modules are imported when first needed,
-# never at start.
+# 取号, 办事指南 and 优先服务 are flows of their own (TicketFlow, GuideFlow, PriorityFlow); the
+# others are single screens for now, each built by its module's create_screen(). Modules are
+# imported when first needed, never at start.
 CHOICE_MODULES = {
-    names.PRIORITY: "kiosk.screens.priority",
     names.RATING: "kiosk.screens.rating",
 }
 # Change kinds that alter what the home screen shows.
@@ -183,6 +183,7 @@ class KioskController(QObject):
         self._printer_factory = printer_factory
         self._ticket_flow: TicketFlow | None = None
         self._guide_flow: GuideFlow | None = None
+        self._priority_flow: PriorityFlow | None = None
         self.home = HomeScreen()
         self.home.set_elder(self.elder)
         self._register_screens()
@@ -214,6 +215,7 @@ class KioskController(QObject):
             self.window.screen(name)
         self._build_ticket_flow()
         self._build_guide_flow()
+        self._build_priority_flow()
 
     @property
     def pin(self) -> admin.PinScreen:
@@ -302,6 +304,29 @@ class KioskController(QObject):
             self._guide_flow = flow
         return self._guide_flow
 
+    @property
+    def priority_flow(self) -> PriorityFlow:
+        """The 优先服务 flow and its screens."""
+        return self._build_priority_flow()
+
+    def _build_priority_flow(self) -> PriorityFlow:
+        if self._priority_flow is None:
+            from kiosk.screens.priority import PriorityFlow
+
+            flow = PriorityFlow(
+                self.window,
+                self.tasks,
+                site_code=self._site_code,
+                terminal=self.options.terminal,
+                clock=self._clock,
+                ticket_flow=lambda: self.ticket_flow,
+                printer_factory=self._printer_factory,
+                parent=self,
+            )
+            flow.home_requested.connect(self.on_screen_home_requested)
+            self._priority_flow = flow
+        return self._priority_flow
+
     def _choice_factory(self, module: str) -> ScreenFactory:
         return lambda: self._wired(importlib.import_module(module).create_screen())
 
@@ -366,6 +391,8 @@ class KioskController(QObject):
             self._ticket_flow.shutdown()
         if self._guide_flow is not None:
             self._guide_flow.shutdown()
+        if self._priority_flow is not None:
+            self._priority_flow.shutdown()
         if self.tasks is not None:
             self.tasks.shutdown()
         self._boot.shutdown()
@@ -548,6 +575,8 @@ class KioskController(QObject):
             self.ticket_flow.start()
         elif name == names.GUIDE:
             self.guide_flow.start()
+        elif name == names.PRIORITY:
+            self.priority_flow.start()
         else:
             self.window.show_screen(name)
 
@@ -567,6 +596,8 @@ class KioskController(QObject):
             self._ticket_flow.attach(self.tasks, prepared.factory)
         if self._guide_flow is not None:
             self._guide_flow.attach(self.tasks, prepared.factory, prepared.read_factory)
+        if self._priority_flow is not None:
+            self._priority_flow.attach(self.tasks)
         self._boot.shutdown()  # its one job is done; the runner above does the rest
         # Before any visitor's 取号 reaches the worker: the flows' modules, off the GUI thread.
         self.tasks.submit(import_visitor_modules, with_session=False)

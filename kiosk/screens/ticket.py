@@ -70,6 +70,9 @@ REFRESH_KINDS = {"ticket", "organisation", "setting"}
 
 PrinterFactory = Callable[[Mapping[str, Any]], "TicketPrinter | None"]
 Clock = Callable[[], datetime]
+# Issues the confirmed ticket on the worker thread: issue_kiosk_ticket's keywords in, an
+# IssuedTicket out (the green channel passes one that also records a priority request).
+Issuer = Callable[..., "IssuedTicket"]
 
 
 def _tr(text: str) -> str:
@@ -205,6 +208,7 @@ class TicketFlow(QObject):
         self._clock = clock
         self.priority: str | None = None
         self.matter: TicketMatter | None = None
+        self.issuer: Issuer = issue_kiosk_ticket
         self.menu: TicketMenu | None = None
         self.choice: QueueChoice | None = None
         self.request_key: str | None = None
@@ -253,9 +257,15 @@ class TicketFlow(QObject):
 
     # -- entry points ---------------------------------------------------------------------------
 
-    def start(self, priority: str | None = None, matter: TicketMatter | None = None) -> None:
+    def start(
+        self,
+        priority: str | None = None,
+        matter: TicketMatter | None = None,
+        issue: Issuer | None = None,
+    ) -> None:
         """Open the queue list: a normal ticket, or a green-channel one with ``priority``;
-        with ``matter``, the confirmation for the matter's queue once the queues are known.
+        with ``matter``, the confirmation for the matter's queue once the queues are known;
+        ``issue`` replaces :func:`issue_kiosk_ticket` (优先服务's green channel).
 
         Raises:
             ValueError: ``priority`` is not one of ``shared.models.tickets.PRIORITIES``.
@@ -266,6 +276,7 @@ class TicketFlow(QObject):
             raise ValueError(f"unknown priority: {priority} (one of {', '.join(PRIORITIES)})")
         self.priority = priority
         self.matter = matter
+        self.issuer = issue or issue_kiosk_ticket
         self.menu = None
         self.choice = None
         self.request_key = None
@@ -328,9 +339,10 @@ class TicketFlow(QObject):
         site, queue, priority = self.menu.site_code, self.choice.prefix, self.priority
         matter = self.matter.code if self.matter else None
         now = self._clock()
+        issuer = self.issuer
 
         def issue(session: Session) -> IssuedTicket:
-            return issue_kiosk_ticket(
+            return issuer(
                 session,
                 site=site,
                 queue=queue,

@@ -25,8 +25,8 @@ from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, KioskMaker
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 # Choices still to be opened (取号 is its own flow: tests/kiosk/test_ticket_flow.py).
+# Choices not open yet (优先服务 is a flow now: tests/kiosk/test_priority_flow.py).
 CHOICES = {
-    "priority": "优先服务功能即将开通，请到服务台说明情况。",
     "rating": "评价功能即将开通，请到服务台提出您的意见。",
 }
 
