@@ -435,9 +435,17 @@ class PriorityFlow(QObject):
     # -- slots: background results --------------------------------------------------------------
 
     def on_menu_loaded(self, menu: PriorityMenu) -> None:
-        """Know where this kiosk stands; 帮办代办 only where an assistant can find it."""
+        """Know where this kiosk stands; 帮办代办 only where and when an assistant can come."""
         self.menu = menu
-        self.what.tiles[ASSIST].setVisible(menu.location is not None)
+        can_come = menu.location is not None and menu.is_open
+        self.what.tiles[ASSIST].setVisible(can_come)
+        if not menu.is_open:
+            note = _tr("现在不是办公时间，工作人员不在大厅；您可以预约上门服务。")
+        elif menu.location is None:
+            note = _tr("需要工作人员现场帮忙，请到服务台。")
+        else:
+            note = ""
+        self.what.set_note(note)
         self.menu_loaded.emit(menu)
 
     def on_menu_failed(self, exc: BaseException) -> None:

@@ -30,6 +30,7 @@ from shared.rendering.priority_slip import PrioritySlip
 from shared.services import tickets
 from shared.services.catalog import search_matters
 from shared.services.home import resolve_site
+from shared.services.hours import hall_state
 from shared.services.kiosk_tickets import IssuedTicket, terminal_printer
 from shared.services.priority import RequestView, create_request
 from shared.services.priority_rules import (
@@ -67,6 +68,8 @@ class PriorityMenu:
         response_minutes: how soon staff take a request (``priority_overdue_minutes``).
         working_days: the hall's working weekdays (Monday = 0).
         days: the next working days a home visit can be asked for.
+        is_open: whether staff are in the hall now (out of hours an assistant cannot come;
+            a home visit can still be asked for).
         printer: this terminal's ``printer`` settings.
     """
 
@@ -76,6 +79,7 @@ class PriorityMenu:
     response_minutes: int
     working_days: tuple[int, ...]
     days: tuple[date, ...]
+    is_open: bool = True
     printer: dict[str, Any] = field(default_factory=dict)
 
 
@@ -125,6 +129,7 @@ def priority_menu(
         response_minutes=minutes,
         working_days=working,
         days=next_working_days(to_local(now).date(), working),
+        is_open=hall_state(session, the_site, now).is_open,
         printer=terminal_printer(session, terminal),
     )
 

@@ -40,7 +40,7 @@ from shared.qt.a11y import check_accessibility
 from shared.rendering.layout import Element, Text
 from shared.rendering.priority_slip import render_priority_slip_pdf
 from shared.services.priority import get_request
-from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, Kiosk, KioskMaker
+from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, Kiosk, KioskMaker
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
@@ -493,6 +493,21 @@ def test_priority_screens_pass_accessibility(
     visitor.open()
     visitor.choose("pregnant", "assistance")
     check(ASSIST_SCREEN)
+
+
+def test_out_of_hours_no_assistant_is_promised_but_home_visits_stay(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session], clock: FakeClock
+) -> None:
+    clock.advance(hours=12)  # 22:05 in the hall: closed
+    kiosk = make_kiosk(sqlite_factory, OPTIONS)
+    visitor = Visitor(qtbot, kiosk)
+    visitor.open()
+    visitor.touch(visitor.flow.who.tiles["elderly"])
+    what = visitor.flow.what
+    assert what.tiles["assistance"].isHidden()
+    assert what.note_label.text() == "现在不是办公时间，工作人员不在大厅；您可以预约上门服务。"
+    visitor.touch(what.tiles["home_visit"])
+    assert visitor.screen == NOTICE
 
 
 def test_module_name_matches_the_home_choice() -> None:
