@@ -190,7 +190,7 @@ class GuideBrowseScreen(QWidget):
                 button = self._choice(
                     short, f"department_{code}", "department", code, f"{name}，{count} 项"
                 )
-                button.setProperty("role", "kiosk_result")
+                button.setProperty("role", "kiosk_choice")
                 self.choice_grid.addWidget(button, index // columns, index % columns)
                 button.show()
                 self.choices[code] = button

@@ -280,6 +280,10 @@ def kiosk_guide_rules(t: Tokens) -> str:
         text-align: left; font-size: {t.title_px}px; padding: {t.spacing}px {t.spacing * 2}px;
         min-height: {t.min_target + t.spacing * 2}px;
     }}
+    QPushButton[role="kiosk_choice"] {{
+        font-size: {t.title_px}px; padding: {t.spacing}px;
+        min-height: {t.min_target + t.spacing * 2}px;
+    }}
     QPushButton[role="guide_key"] {{
         font-size: {t.title_px}px; font-weight: bold; padding: 0px;
         min-height: {t.min_target * 2}px; min-width: {t.min_target + t.spacing * 2}px;

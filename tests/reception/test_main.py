@@ -66,7 +66,7 @@ def test_build_window_for_the_selftest_shows_every_module(
     qtbot.add_widget(window)
     assert isinstance(window, reception.shell.ReceptionShell)
     assert window.console is not None
-    assert len(window.console.module_keys()) == 7
+    assert len(window.console.module_keys()) == 8
     qtbot.waitUntil(lambda: window.console.site_label.text() == "华容区政务服务中心")
     window.shutdown()
 
