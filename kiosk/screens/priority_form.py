@@ -396,8 +396,9 @@ class MatterScreen(QWidget):
         layout.setContentsMargins(48, 16, 48, 16)
         layout.setSpacing(12)
         layout.addWidget(wrapped_label(_tr("要办理什么事项？"), "kiosk_heading"))
-        self.search_label = QLabel(_tr("搜索事项（可输入拼音首字母，如 gljt）"))
+        self.search_label = QLabel(_tr("搜索事项（用键盘输入名称或拼音首字母，如 gljt）"))
         self.search_label.setProperty("role", "kiosk_fact")
+        self.search_label.setWordWrap(True)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("matterSearch")
         self.search_edit.setProperty("role", "kiosk_pin")
@@ -435,7 +436,7 @@ class MatterScreen(QWidget):
                 else _tr("没有找到相关事项，请换个说法，或选下面的常办事项")
             )
         else:
-            title = _tr("常办事项：请点选")
+            title = _tr("常办事项：请点选（没有您的事项，就选最接近的，工作人员来电时再确认）")
         self.list_label.setText(title)
         if not matters and searched:
             return
