@@ -370,7 +370,17 @@ class ResultScreen(QWidget):
         self.ahead_label.setObjectName("resultAhead")
         self.time_label = wrapped_label("", "kiosk_message")
         self.time_label.setObjectName("resultTime")
-        for widget in (self.queue_label, self.priority_label, self.ahead_label, self.time_label):
+        # What to bring, for a ticket taken for a matter (办事指南's 取号办理).
+        self.matter_label = wrapped_label("", "kiosk_detail")
+        self.matter_label.setObjectName("resultMatter")
+        self.matter_label.setVisible(False)
+        for widget in (
+            self.queue_label,
+            self.priority_label,
+            self.ahead_label,
+            self.time_label,
+            self.matter_label,
+        ):
             layout.addWidget(widget)
         layout.addSpacing(16)
         # One label per state, each styled from the start (a role changed later would need a
@@ -409,6 +419,14 @@ class ResultScreen(QWidget):
             )
         )
         self.time_label.setText(_tr("取号时间 {time}").format(time=_time_text(ticket.issued_at)))
+        bring = "、".join(str(m.get("name", "")) for m in ticket.materials)
+        matter = ""
+        if ticket.matter_name:
+            matter = _tr("办理事项：{name}").format(name=ticket.matter_name)
+            if bring:
+                matter += _tr("。请备齐：{materials}（详见号票）").format(materials=bring)
+        self.matter_label.setText(matter)
+        self.matter_label.setVisible(bool(matter))
         self._show_print(self.printing_label)
 
     @property

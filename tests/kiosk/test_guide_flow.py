@@ -154,6 +154,9 @@ def test_keypad_search_to_guide_to_ticket_with_the_matter(
         visitor.touch(confirm.confirm_button)
     assert kiosk.window.current_name == RESULT
     number = ticket_flow.result.number_label.text()
+    bring = ticket_flow.result.matter_label.text()
+    assert bring.startswith("办理事项：居民身份证换领。请备齐：")
+    assert all(m["name"] in bring for m in matter.materials)
     with sqlite_factory() as session:
         ticket = session.scalars(select(Ticket)).one()
     assert (ticket.number, ticket.matter_id, ticket.channel) == (number, matter.id, "kiosk")
