@@ -366,3 +366,22 @@ def test_guide_screens_pass_accessibility_in_both_modes(
         hint = kiosk.window.minimumSizeHint()
         assert hint.width() <= size[0] and hint.height() <= size[1]
         kiosk.controller.go_home()
+
+
+def test_a_stale_result_is_dropped_and_the_latest_letters_are_searched(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
+) -> None:
+    visitor = Visitor(qtbot, make_kiosk(sqlite_factory, OPTIONS))
+    visitor.open_guides()
+    visitor.type("sfz")
+    flow = visitor.flow
+    before = flow.search_screen.results.names()
+    shown: list[str] = []
+    flow.results_shown.connect(lambda query, _hits: shown.append(query))
+    # A late answer for letters no longer on screen is dropped; the letters on screen are
+    # searched again instead.
+    flow._searching = True
+    with qtbot.waitSignal(flow.results_shown, timeout=WAIT):
+        flow.on_search_done("s", [])
+    assert shown == ["sfz"]
+    assert flow.search_screen.results.names() == before
