@@ -11,7 +11,7 @@ What it measures, each on a fresh copy of a demo-hall database in a temporary fo
   is all tickets over the span from the first start to the last finish; afterwards the
   tickets are checked for duplicates and gaps;
 - bare: ``BEGIN IMMEDIATE; UPDATE counter; INSERT row; COMMIT`` through ``sqlite3`` with the
-  hall's PRAGMAs (WAL, synchronous=NORMAL), one writer, same folder.
+  hall's PRAGMAs (WAL, synchronous as shared.db sets it), one writer, same folder.
 
 ``--postgres`` repeats latency and throughput on a throwaway PostgreSQL server (figures only:
 §12 sets no PostgreSQL budget). Prints figures and PASS/MISS; asserts nothing.
@@ -41,7 +41,12 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
-from shared.db import create_hall_engine, create_session_factory, upgrade  # noqa: E402
+from shared.db import (  # noqa: E402
+    SQLITE_SYNCHRONOUS,
+    create_hall_engine,
+    create_session_factory,
+    upgrade,
+)
 from shared.models import Ticket  # noqa: E402
 from shared.services.tickets import issue_ticket  # noqa: E402
 
@@ -134,7 +139,7 @@ def bare_loop(folder: Path, seconds: float = 3.0) -> float:
     path = folder / "bare.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
     conn.execute("PRAGMA busy_timeout=15000")
     conn.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, last INTEGER NOT NULL)")
     conn.execute(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.paths import default_database_path, migrations_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_SYNCHRONOUS = "FULL"
 _READONLY = "hall_readonly"
 
 
@@ -70,7 +71,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a committed ticket survives a power cut. With NORMAL, WAL may lose the last
+        # commits, and a number already printed on a slip could be handed out again.
+        cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
