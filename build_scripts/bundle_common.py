@@ -57,8 +57,11 @@ QT_EXCLUDES = [
 PY_EXCLUDES = ["tkinter", "pytest", "_pytest", "pytestqt", "mypy", "pypdf", "pyzbar", "IPython"]
 
 
-def _hidden_imports() -> list[str]:
+def _hidden_imports(app: str) -> list[str]:
     return [
+        # The kiosk builds screens and loads its data layer by module name (importlib), out of
+        # the analysis' sight: take the whole app package.
+        *collect_submodules(app),
         # Alembic runs env.py and the versions/ files by path, so their imports are invisible
         # to the analysis: the models, alembic's runtime and operations, both DB backends.
         *collect_submodules("shared", filter=lambda name: not name.startswith("shared.migrations")),
@@ -109,7 +112,7 @@ def build_bundle(name: str, entry: str) -> None:
         [str(HERE / entry)],
         pathex=[str(ROOT)],
         datas=_datas(),
-        hiddenimports=_hidden_imports(),
+        hiddenimports=_hidden_imports(entry.removeprefix("entry_").removesuffix(".py")),
         excludes=QT_EXCLUDES + PY_EXCLUDES,
         noarchive=False,
     )
