@@ -10,15 +10,19 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "ServiceHall"
 
 
 def data_dir() -> Path:
     """The per-machine data directory (created on first use); ``HALL_DATA_DIR`` overrides."""
     override = os.environ.get("HALL_DATA_DIR")
-    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
+    if override:
+        path = Path(override)
+    else:
+        # Imported here: the kiosk's start path needs resources, not the data folder.
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir(APP_NAME, False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
