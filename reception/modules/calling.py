@@ -5,7 +5,8 @@ the window large, big buttons for each step (叫下一位, 重呼, 过号, 开�
 window's own tickets today and how many wait in its queues. Every step runs in the
 background through :mod:`shared.services.calling`; a refusal (``Conflict``, ``NotFound``) is
 shown as its own Chinese sentence. 打开叫号屏 opens the hall display board
-(:mod:`reception.board`) as a window of its own.
+(:mod:`reception.board`) as a window of its own. The widgets and layout live in
+:mod:`reception.modules.calling_view`; this module wires them and runs the steps.
 """
 
 from __future__ import annotations
@@ -17,19 +18,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -37,14 +26,14 @@ from reception.board import BoardWindow
 from reception.callbacks import guarded
 from reception.errors import user_message
 from reception.i18n import QT_TRANSLATE_NOOP
+from reception.modules.calling_view import TransferDialog, WindowView
 from reception.modules.ticket_labels import (
     PRIORITY_LABELS,
     STATE_LABELS,
     label,
-    set_role,
+    show_message,
 )
 from reception.registry import ModuleContext, ModuleRegistry
-from reception.views.tables import read_only_table
 from shared.changes import ChangeRecord
 from shared.qt.announcer import Announcer, create_announcer
 from shared.services import calling
@@ -69,63 +58,7 @@ ALLOWED: dict[str | None, frozenset[str]] = {
 }
 
 
-class TransferDialog(QDialog):
-    """Choose the queue to move a ticket to (no signals beyond QDialog's)."""
-
-    def __init__(
-        self, number: str, queues: list[QueueStatus], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("transfer_dialog")
-        self.setWindowTitle(self.tr("转移号票"))
-        heading = QLabel(self.tr("把 {number} 转到哪项业务？").format(number=number))
-        heading.setProperty("role", "title")
-        self.queues = QListWidget()
-        self.queues.setObjectName("transfer_queues")
-        self.queues.setAccessibleName(self.tr("目标业务"))
-        for status in queues:
-            item = QListWidgetItem(
-                self.tr("{prefix} {name}（等候 {n} 人）").format(
-                    prefix=status.prefix, name=status.name, n=status.waiting
-                )
-            )
-            item.setData(Qt.ItemDataRole.UserRole, status.prefix)
-            self.queues.addItem(item)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("转移"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.queues, 1)
-        layout.addWidget(self.buttons)
-        self.resize(560, 520)
-
-        self.queues.currentRowChanged.connect(self.on_queues_row_changed)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-    def choose(self, prefix: str) -> None:
-        """Select queue ``prefix``."""
-        for row in range(self.queues.count()):
-            if self.queues.item(row).data(Qt.ItemDataRole.UserRole) == prefix:
-                self.queues.setCurrentRow(row)
-                return
-        raise KeyError(prefix)
-
-    def chosen(self) -> str | None:
-        """The prefix chosen, if any."""
-        item = self.queues.currentItem()
-        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
-
-    @Slot(int)
-    def on_queues_row_changed(self, row: int) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(row >= 0)
-
-
-class WindowPage(QWidget):
+class WindowPage(WindowView):
     """The 叫号 page of a window clerk.
 
     Args:
@@ -148,14 +81,6 @@ class WindowPage(QWidget):
     action_failed = Signal(str)
     board_opened = Signal(object)
 
-    COLUMNS = (
-        QT_TRANSLATE_NOOP("WindowPage", "号码"),
-        QT_TRANSLATE_NOOP("WindowPage", "业务"),
-        QT_TRANSLATE_NOOP("WindowPage", "优先"),
-        QT_TRANSLATE_NOOP("WindowPage", "状态"),
-        QT_TRANSLATE_NOOP("WindowPage", "重呼"),
-    )
-
     def __init__(
         self,
         context: ModuleContext,
@@ -174,111 +99,6 @@ class WindowPage(QWidget):
         self._busy = False
         self.board: BoardWindow | None = None
         self.transfer_dialog: TransferDialog | None = None
-
-        title = QLabel(self.tr("叫号"))
-        title.setProperty("role", "title")
-        self.window_combo = QComboBox()
-        self.window_combo.setObjectName("calling_window")
-        self.window_combo.setAccessibleName(self.tr("本窗口"))
-        self.window_combo.setMinimumWidth(280)
-        window_label = QLabel(self.tr("本窗口(&W)"))
-        window_label.setBuddy(self.window_combo)
-        self.board_button = QPushButton(self.tr("打开叫号屏"))
-        self.board_button.setObjectName("calling_open_board")
-        self.board_button.setAccessibleName(self.tr("打开叫号屏"))
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addSpacing(24)
-        top.addWidget(window_label)
-        top.addWidget(self.window_combo)
-        top.addStretch(1)
-        top.addWidget(self.board_button)
-
-        current = QFrame()
-        current.setProperty("role", "card")
-        current_heading = QLabel(self.tr("当前号码"))
-        current_heading.setProperty("role", "muted")
-        self.number_label = QLabel("—")
-        self.number_label.setObjectName("calling_number")
-        self.number_label.setProperty("role", "big_number")
-        self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.number_label.setAccessibleName(self.tr("当前号码"))
-        self.detail_label = QLabel(self.tr("点“叫下一位”开始。"))
-        self.detail_label.setObjectName("calling_detail")
-        self.detail_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail_label.setWordWrap(True)
-        self.detail_label.setAccessibleName(self.tr("当前号码状态"))
-        current_layout = QVBoxLayout(current)
-        current_layout.setContentsMargins(24, 16, 24, 16)
-        current_layout.addWidget(current_heading)
-        current_layout.addWidget(self.number_label)
-        current_layout.addWidget(self.detail_label)
-
-        self.call_button = self._action(self.tr("叫下一位"), "calling_next", "action_primary")
-        self.recall_button = self._action(self.tr("重呼"), "calling_recall")
-        self.no_show_button = self._action(self.tr("过号"), "calling_no_show")
-        self.start_button = self._action(self.tr("开始办理"), "calling_start")
-        self.finish_button = self._action(self.tr("办结"), "calling_finish")
-        self.transfer_button = self._action(self.tr("转移"), "calling_transfer")
-        self._buttons = {
-            "recall": self.recall_button,
-            "no_show": self.no_show_button,
-            "start": self.start_button,
-            "finish": self.finish_button,
-            "transfer": self.transfer_button,
-        }
-        grid = QGridLayout()
-        grid.setSpacing(12)
-        grid.addWidget(self.call_button, 0, 0, 1, 3)
-        grid.addWidget(self.recall_button, 1, 0)
-        grid.addWidget(self.no_show_button, 1, 1)
-        grid.addWidget(self.start_button, 1, 2)
-        grid.addWidget(self.finish_button, 2, 0)
-        grid.addWidget(self.transfer_button, 2, 1)
-
-        self.message = QLabel()
-        self.message.setObjectName("calling_message")
-        self.message.setProperty("role", "error")
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName(self.tr("叫号提示"))
-        self.message.hide()
-
-        left = QVBoxLayout()
-        left.setSpacing(16)
-        left.addWidget(current)
-        left.addLayout(grid)
-        left.addWidget(self.message)
-        left.addStretch(1)
-
-        waiting_title = QLabel(self.tr("本窗口业务等候"))
-        waiting_title.setProperty("role", "title")
-        self.waiting_label = QLabel(self.tr("正在读取…"))
-        self.waiting_label.setObjectName("calling_waiting")
-        self.waiting_label.setWordWrap(True)
-        self.waiting_label.setAccessibleName(self.tr("等候人数"))
-        list_title = QLabel(self.tr("本窗口今日号票"))
-        list_title.setProperty("role", "title")
-        self.table = read_only_table(
-            [self.tr(c) for c in self.COLUMNS], self.tr("本窗口今日号票列表")
-        )
-        self.table.setObjectName("calling_tickets")
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        right = QVBoxLayout()
-        right.setSpacing(12)
-        right.addWidget(waiting_title)
-        right.addWidget(self.waiting_label)
-        right.addWidget(list_title)
-        right.addWidget(self.table, 1)
-
-        body = QHBoxLayout()
-        body.setSpacing(24)
-        body.addLayout(left, 3)
-        body.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.setSpacing(16)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
 
         self._set_buttons()
 
@@ -299,13 +119,6 @@ class WindowPage(QWidget):
             guarded(self, self.on_load_failed),
             write=False,
         )
-
-    def _action(self, text: str, name: str, role: str = "action") -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setProperty("role", role)
-        button.setAccessibleName(text)
-        return button
 
     # -- windows and loading ---------------------------------------------------------------
 
@@ -458,9 +271,7 @@ class WindowPage(QWidget):
             button.setEnabled(ready and key in allowed)
 
     def _show_message(self, text: str, ok: bool = False) -> None:
-        self.message.setText(text)
-        set_role(self.message, "ok" if ok else "error")
-        self.message.show()
+        show_message(self.message, text, ok)
 
     # -- actions ---------------------------------------------------------------------------
 

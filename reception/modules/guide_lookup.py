@@ -32,7 +32,7 @@ from reception.callbacks import guarded
 from reception.errors import user_message
 from reception.i18n import QT_TRANSLATE_NOOP
 from reception.modules.ticket_desk import DEFAULT_TERMINAL, desk_issue
-from reception.modules.ticket_labels import set_role
+from reception.modules.ticket_labels import show_message
 from reception.registry import ModuleContext, ModuleRegistry
 from shared.printing import PrintError
 from shared.qt.printing import (
@@ -354,9 +354,7 @@ class GuideLookupPage(QWidget):
         self._show_message(user_message(exc, "guide_lookup"))
 
     def _show_message(self, text: str, ok: bool = False) -> None:
-        self.message.setText(text)
-        set_role(self.message, "ok" if ok else "error")
-        self.message.show()
+        show_message(self.message, text, ok)
 
 
 def guide_html(guide: MatterGuide) -> str:

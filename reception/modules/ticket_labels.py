@@ -1,12 +1,13 @@
 """How tickets read on the console: labels of priorities, states and print states, the wait
-text of a queue, and restyling a widget whose ``role`` changed. Shared by the 取号台 and 叫号.
+text of a queue, restyling a widget whose ``role`` changed, and the page's message line.
+Shared by the 取号台, 叫号 and 办事指南查询.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from reception.i18n import QT_TRANSLATE_NOOP, translate
 from shared.services.calling import QueueStatus
@@ -64,3 +65,10 @@ def set_role(widget: QWidget, role: str) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+def show_message(message: QLabel, text: str, ok: bool = False) -> None:
+    """Show ``text`` on a page's message line, styled as success (``ok``) or error."""
+    message.setText(text)
+    set_role(message, "ok" if ok else "error")
+    message.show()
