@@ -1,4 +1,6 @@
-"""Building blocks shared by kiosk screens: the big 返回首页 button and message screens.
+"""Building blocks shared by kiosk screens: the big 返回首页 button and message screens, the
+foot of a flow's last screen (how printing went, 完成，返回首页), and registering the screens a
+flow builds at start.
 
 Signals of :class:`MessageScreen`:
     home_requested(): the visitor pressed 返回首页.
@@ -6,8 +8,14 @@ Signals of :class:`MessageScreen`:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from kiosk.window import KioskWindow
 
 
 def home_button(parent: QWidget | None = None) -> QPushButton:
@@ -18,6 +26,26 @@ def home_button(parent: QWidget | None = None) -> QPushButton:
     button.setAccessibleName(button.text())
     button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return button
+
+
+def finish_button(screen: QWidget, text: str) -> QPushButton:
+    """The big 返回首页 button at the foot of a flow's last screen, saying ``text``."""
+    button = home_button(screen)
+    button.setText(text)
+    button.setAccessibleName(button.text())
+    return button
+
+
+def register_built(window: KioskWindow, screens: Iterable[tuple[str, QWidget]]) -> None:
+    """Register screens a flow built at start; the window owns each from the start."""
+    for name, screen in screens:
+        window.register_screen(name, _built(screen))
+        window.screen(name)
+
+
+def _built(screen: QWidget) -> Callable[[], QWidget]:
+    """A screen factory for a screen that already exists."""
+    return lambda: screen
 
 
 def wrapped_label(text: str, role: str | None = None) -> QLabel:
@@ -81,3 +109,28 @@ class MessageScreen(QWidget):
 
 class ComingSoonScreen(MessageScreen):
     """Says plainly that a choice is not available yet and where to go instead (no fake data)."""
+
+
+class PrintStatus:
+    """Mixin for a flow's last screen: three labels say how printing goes, one shown at a time.
+
+    The screen builds ``printing_label``, ``printed_label`` and ``advice_label``, each styled
+    from the start (a role changed later would need a re-polish, and Qt then drops a notice's
+    padding).
+    """
+
+    printing_label: QLabel
+    printed_label: QLabel
+    advice_label: QLabel
+
+    @property
+    def print_label(self) -> QLabel:
+        """The label saying how printing goes (the one visible now)."""
+        for label in (self.printed_label, self.advice_label):
+            if not label.isHidden():
+                return label
+        return self.printing_label
+
+    def _show_print(self, shown: QLabel) -> None:
+        for label in (self.printing_label, self.printed_label, self.advice_label):
+            label.setVisible(label is shown)

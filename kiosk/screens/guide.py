@@ -30,9 +30,9 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtWidgets import QWidget
 
 from kiosk.screens import guide_data
+from kiosk.screens.common import register_built
 from kiosk.screens.guide_browse import GuideBrowseScreen
 from kiosk.screens.guide_keypad import GuideSearchScreen
 from kiosk.screens.guide_page import GuidePageScreen
@@ -60,10 +60,6 @@ PrinterFactory = Callable[[Mapping[str, Any]], Any]
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("GuideFlow", text)
-
-
-def _built(screen: QWidget) -> Callable[[], QWidget]:
-    return lambda: screen
 
 
 class GuideFlow(QObject):
@@ -126,13 +122,14 @@ class GuideFlow(QObject):
         self.search_screen = GuideSearchScreen()
         self.browse_screen = GuideBrowseScreen()
         self.page_screen = GuidePageScreen()
-        for name, screen in (
-            (NAME, self.search_screen),
-            (BROWSE, self.browse_screen),
-            (PAGE, self.page_screen),
-        ):
-            window.register_screen(name, _built(screen))
-            window.screen(name)
+        register_built(
+            window,
+            (
+                (NAME, self.search_screen),
+                (BROWSE, self.browse_screen),
+                (PAGE, self.page_screen),
+            ),
+        )
 
         self.search_screen.query_changed.connect(self.on_search_query_changed)
         self.search_screen.matter_chosen.connect(self.on_matter_chosen)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from kiosk.screens.common import MessageScreen
+from kiosk.screens.common import MessageScreen, register_built
 from kiosk.screens.priority_form import ContactScreen, MatterScreen, TimeScreen
 from kiosk.screens.priority_views import (
     ASSIST,
@@ -89,10 +89,6 @@ VISITOR_NAMES = {
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("PriorityFlow", text)
-
-
-def _built(screen: QWidget) -> Callable[[], QWidget]:
-    return lambda: screen
 
 
 class PriorityFlow(QObject):
@@ -170,9 +166,7 @@ class PriorityFlow(QObject):
             (DONE, self.done),
             (MESSAGE, self.message),
         ]
-        for name, screen in screens:
-            window.register_screen(name, _built(screen))
-            window.screen(name)  # the window owns it from the start
+        register_built(window, screens)
         for screen in (self.contact, self.matter, self.time):
             screen.validator = self.validate
         self._portrait: bool | None = None

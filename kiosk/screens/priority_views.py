@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.screens.common import home_button, wrapped_label
+from kiosk.screens.common import PrintStatus, finish_button, home_button, wrapped_label
 
 VISITORS = (
     ("elderly", "老年人", "70岁以上"),
@@ -364,7 +364,7 @@ class AssistScreen(QWidget):
         self.set_busy(False)
 
 
-class DoneScreen(QWidget):
+class DoneScreen(PrintStatus, QWidget):
     """The end: the reference large, what happens next, and how printing went.
 
     Signals:
@@ -397,7 +397,7 @@ class DoneScreen(QWidget):
         self.contact_label.setObjectName("doneContact")
         layout.addWidget(self.contact_label)
         layout.addSpacing(8)
-        # One label per state, each styled from the start (see ResultScreen).
+        # One label per state, each styled from the start (see PrintStatus).
         self.printing_label = wrapped_label(_tr("正在打印回执…"), "kiosk_message")
         self.printing_label.setObjectName("donePrinting")
         self.printed_label = wrapped_label(_tr("请取走回执，凭编号查询办理进度"), "kiosk_ok")
@@ -407,9 +407,7 @@ class DoneScreen(QWidget):
         for label in (self.printing_label, self.printed_label, self.advice_label):
             layout.addWidget(label)
         layout.addStretch(1)
-        self.home_button = home_button(self)
-        self.home_button.setText(_tr("完成，返回首页"))
-        self.home_button.setAccessibleName(self.home_button.text())
+        self.home_button = finish_button(self, _tr("完成，返回首页"))
         layout.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.home_button.clicked.connect(self.home_requested)
         self.reference = ""
@@ -431,14 +429,6 @@ class DoneScreen(QWidget):
         self.contact_label.setVisible(bool(contact))
         self._show_print(self.printing_label)
 
-    @property
-    def print_label(self) -> QLabel:
-        """The label saying how printing goes (the one visible now)."""
-        for label in (self.printed_label, self.advice_label):
-            if not label.isHidden():
-                return label
-        return self.printing_label
-
     def show_printed(self) -> None:
         """The printer took the slip."""
         self._show_print(self.printed_label)
@@ -458,7 +448,3 @@ class DoneScreen(QWidget):
         self.reference = ""
         for label in (self.reference_label, self.kind_label, self.next_label, self.contact_label):
             label.setText("")
-
-    def _show_print(self, shown: QLabel) -> None:
-        for label in (self.printing_label, self.printed_label, self.advice_label):
-            label.setVisible(label is shown)

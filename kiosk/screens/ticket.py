@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from kiosk.screens.common import MessageScreen
+from kiosk.screens.common import MessageScreen, register_built
 from kiosk.screens.ticket_views import ConfirmScreen, QueueListScreen, ResultScreen
 from kiosk.window import KioskWindow
 from shared.errors import HallError
@@ -130,11 +130,6 @@ class TicketMatter:
     code: str
     name: str
     queue_prefix: str
-
-
-def _built(screen: QWidget) -> Callable[[], QWidget]:
-    """A screen factory for a screen that already exists."""
-    return lambda: screen
 
 
 class _UnusablePrinter:
@@ -229,9 +224,7 @@ class TicketFlow(QObject):
             (RESULT, self.result),
             (MESSAGE, self.message),
         ]
-        for name, screen in screens:
-            window.register_screen(name, _built(screen))
-            window.screen(name)  # the window owns it from the start
+        register_built(window, screens)
 
         self.queues.queue_chosen.connect(self.on_queues_queue_chosen)
         self.queues.home_requested.connect(self.home_requested)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.screens.common import home_button, wrapped_label
+from kiosk.screens.common import PrintStatus, finish_button, home_button, wrapped_label
 from shared.clock import to_local
 
 if TYPE_CHECKING:
@@ -341,7 +341,7 @@ class ConfirmScreen(QWidget):
         self.set_busy(False)
 
 
-class ResultScreen(QWidget):
+class ResultScreen(PrintStatus, QWidget):
     """取号, the end: the number huge, the facts, and how printing went.
 
     Signals:
@@ -395,9 +395,7 @@ class ResultScreen(QWidget):
         for label in (self.printing_label, self.printed_label, self.advice_label):
             layout.addWidget(label)
         layout.addStretch(1)
-        self.home_button = home_button(self)
-        self.home_button.setText(_tr("完成，返回首页"))
-        self.home_button.setAccessibleName(self.home_button.text())
+        self.home_button = finish_button(self, _tr("完成，返回首页"))
         layout.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.home_button.clicked.connect(self.home_requested)
         self.number = ""
@@ -429,14 +427,6 @@ class ResultScreen(QWidget):
         self.matter_label.setVisible(bool(matter))
         self._show_print(self.printing_label)
 
-    @property
-    def print_label(self) -> QLabel:
-        """The label saying how printing goes (the one visible now)."""
-        for label in (self.printed_label, self.advice_label):
-            if not label.isHidden():
-                return label
-        return self.printing_label
-
     def show_printed(self) -> None:
         """The printer took the ticket."""
         self._show_print(self.printed_label)
@@ -458,10 +448,6 @@ class ResultScreen(QWidget):
             )
         )
         self._show_print(self.advice_label)
-
-    def _show_print(self, shown: QLabel) -> None:
-        for label in (self.printing_label, self.printed_label, self.advice_label):
-            label.setVisible(label is shown)
 
 
 def _time_text(instant: datetime) -> str:
