@@ -154,25 +154,38 @@ def recall(
     return view(session, ticket, now)
 
 
+@dataclass(frozen=True)
+class _Move:
+    """One state change by number: from which states, what it is called, where it leads."""
+
+    allowed: tuple[str, ...]
+    action: str
+    state: str
+    stamp: str
+
+
+NO_SHOW = _Move(("called",), "mark as no-show", "no_show", "finished_at")
+SERVE = _Move(("called",), "start serving", "serving", "serving_at")
+FINISH = _Move(("called", "serving"), "finish", "done", "finished_at")
+CANCEL = _Move(("issued", "called"), "cancel", "cancelled", "finished_at")
+
+
 def _move(
     session: Session,
+    move: _Move,
     *,
     site: str,
     number: str,
-    allowed: tuple[str, ...],
-    action: str,
-    state: str,
-    stamp: str,
     staff_id: uuid.UUID | None,
     now: datetime | None,
 ) -> TicketView:
-    """One state change of a ticket found by number: check, set, stamp, record."""
+    """Apply a state change to a ticket found by number: check, set, stamp, record."""
     now = now or utcnow()
     ticket = find_ticket(session, site=site, number=number, now=now)
-    _require(ticket, allowed, action)
-    ticket.state = state
-    setattr(ticket, stamp, now)
-    _event(session, ticket, state, now, window_id=ticket.window_id, staff_id=staff_id)
+    _require(ticket, move.allowed, move.action)
+    ticket.state = move.state
+    setattr(ticket, move.stamp, now)
+    _event(session, ticket, move.state, now, window_id=ticket.window_id, staff_id=staff_id)
     return view(session, ticket, now)
 
 
@@ -185,17 +198,7 @@ def no_show(
     now: datetime | None = None,
 ) -> TicketView:
     """Mark a called ticket as not present."""
-    return _move(
-        session,
-        site=site,
-        number=number,
-        allowed=("called",),
-        action="mark as no-show",
-        state="no_show",
-        stamp="finished_at",
-        staff_id=staff_id,
-        now=now,
-    )
+    return _move(session, NO_SHOW, site=site, number=number, staff_id=staff_id, now=now)
 
 
 def start_service(
@@ -207,17 +210,7 @@ def start_service(
     now: datetime | None = None,
 ) -> TicketView:
     """The visitor has arrived at the window."""
-    return _move(
-        session,
-        site=site,
-        number=number,
-        allowed=("called",),
-        action="start serving",
-        state="serving",
-        stamp="serving_at",
-        staff_id=staff_id,
-        now=now,
-    )
+    return _move(session, SERVE, site=site, number=number, staff_id=staff_id, now=now)
 
 
 def _finish(
@@ -250,17 +243,7 @@ def finish(
     now: datetime | None = None,
 ) -> TicketView:
     """The ticket has been served."""
-    return _move(
-        session,
-        site=site,
-        number=number,
-        allowed=("called", "serving"),
-        action="finish",
-        state="done",
-        stamp="finished_at",
-        staff_id=staff_id,
-        now=now,
-    )
+    return _move(session, FINISH, site=site, number=number, staff_id=staff_id, now=now)
 
 
 def cancel(
@@ -272,17 +255,7 @@ def cancel(
     now: datetime | None = None,
 ) -> TicketView:
     """Withdraw a ticket that has not been served."""
-    return _move(
-        session,
-        site=site,
-        number=number,
-        allowed=("issued", "called"),
-        action="cancel",
-        state="cancelled",
-        stamp="finished_at",
-        staff_id=staff_id,
-        now=now,
-    )
+    return _move(session, CANCEL, site=site, number=number, staff_id=staff_id, now=now)
 
 
 def transfer(
