@@ -4,25 +4,44 @@ Import models from here; each domain keeps its own module.
 """
 
 from shared.models.base import Base
+from shared.models.calendar import CALENDAR_KINDS, CalendarDay
 from shared.models.catalog import MATTER_TYPES, ServiceMatter, matter_sites
 from shared.models.feed import AuditEntry, Change
 from shared.models.feedback import EVALUATION_LEVELS, Evaluation, Feedback
-from shared.models.org import Department, Queue, Setting, Site, Terminal, Window, window_queues
+from shared.models.org import (
+    TERMINAL_KINDS,
+    Department,
+    PinLock,
+    Queue,
+    Setting,
+    Site,
+    Terminal,
+    Window,
+    queue_departments,
+    window_queues,
+)
 from shared.models.priority import PriorityNote, PriorityRequest
 from shared.models.staff import ROLES, Staff, StaffRole
 from shared.models.tickets import Ticket, TicketCounter, TicketEvent
 from shared.models.tours import Tour, TourRoute, Venue, tour_docents
+from shared.models.windows import PAUSE_REASONS, WINDOW_EVENT_KINDS, WindowEvent, WindowSession
 
 __all__ = [
+    "CALENDAR_KINDS",
     "EVALUATION_LEVELS",
     "MATTER_TYPES",
+    "PAUSE_REASONS",
     "ROLES",
+    "TERMINAL_KINDS",
+    "WINDOW_EVENT_KINDS",
     "AuditEntry",
     "Base",
+    "CalendarDay",
     "Change",
     "Department",
     "Evaluation",
     "Feedback",
+    "PinLock",
     "PriorityNote",
     "PriorityRequest",
     "Queue",
@@ -39,7 +58,10 @@ __all__ = [
     "TourRoute",
     "Venue",
     "Window",
+    "WindowEvent",
+    "WindowSession",
     "matter_sites",
+    "queue_departments",
     "tour_docents",
     "window_queues",
 ]

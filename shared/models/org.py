@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
@@ -20,6 +21,14 @@ window_queues = Table(
     Column("queue_id", ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True),
 )
 
+#: Which departments' matters a queue takes (业务队列 → 部门), as the workbook lists them.
+queue_departments = Table(
+    "queue_departments",
+    Base.metadata,
+    Column("queue_id", ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class Site(IdMixin, CreatedMixin, Base):
     """A service location: the district hall, the sub-centre, or a township centre."""
@@ -32,6 +41,7 @@ class Site(IdMixin, CreatedMixin, Base):
     address: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
 
     queues: Mapped[list[Queue]] = relationship(back_populates="site", order_by="Queue.prefix")
     windows: Mapped[list[Window]] = relationship(back_populates="site", order_by="Window.number")
@@ -46,6 +56,7 @@ class Department(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     short_name: Mapped[str] = mapped_column(String(40), default="")
     sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class Queue(IdMixin, Base):
@@ -67,6 +78,9 @@ class Queue(IdMixin, Base):
     site: Mapped[Site] = relationship(back_populates="queues")
     windows: Mapped[list[Window]] = relationship(
         secondary=window_queues, back_populates="queues", order_by="Window.number"
+    )
+    departments: Mapped[list[Department]] = relationship(
+        secondary=queue_departments, order_by="Department.sort_order"
     )
 
 
@@ -91,8 +105,16 @@ class Window(IdMixin, Base):
     )
 
 
+TERMINAL_KINDS = ("kiosk", "desk", "board", "rating_pad")
+
+
 class Terminal(IdMixin, CreatedMixin, Base):
-    """A kiosk, console or display PC, with where it stands and how it prints."""
+    """A kiosk, console, display or rating pad, with where it stands and how it prints.
+
+    ``printer`` is validated by :mod:`shared.printing.config` when written; the ``last_print_*``
+    columns keep the outcome of the terminal's last test print. ``pin_hash`` is this kiosk's
+    own admin PIN (else the site's).
+    """
 
     __tablename__ = "terminals"
 
@@ -101,6 +123,21 @@ class Terminal(IdMixin, CreatedMixin, Base):
     kind: Mapped[str] = mapped_column(String(20))
     location: Mapped[str] = mapped_column(String(100), default="")
     printer: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_print_at: Mapped[datetime | None]
+    last_print_result: Mapped[str] = mapped_column(String(20), default="")
+    last_print_detail: Mapped[str] = mapped_column(String(200), default="")
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+
+
+class PinLock(Base):
+    """Wrong kiosk-PIN attempts for one scope (``terminal:CODE`` or ``site:CODE``)."""
+
+    __tablename__ = "pin_locks"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
 
 
 class Setting(IdMixin, Base):

@@ -26,6 +26,8 @@ class Staff(IdMixin, CreatedMixin, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    #: Set when a manager resets the password: the next login must choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     role_rows: Mapped[list[StaffRole]] = relationship(
         cascade="all, delete-orphan", order_by="StaffRole.role", lazy="selectin"
