@@ -215,13 +215,7 @@ class DayCalendar(QWidget):
         live = [t for t in self.tours if t.state not in CLOSED_STATES]
         self.lanes = lanes_for(data.docents, live)
         self.venues = list(data.venues)
-        weekdays = {int(d) for d in data.hours.get("weekdays", [])}
-        self._sessions = []
-        if day.weekday() in weekdays:
-            for a, b in data.hours.get("sessions", []):
-                h1, m1 = (int(x) for x in str(a).split(":"))
-                h2, m2 = (int(x) for x in str(b).split(":"))
-                self._sessions.append((dt.time(h1, m1), dt.time(h2, m2)))
+        self._sessions = list(data.sessions.get(day, []))
         first, last = FIRST_HOUR, LAST_HOUR
         for view in live:
             first = min(first, view.local_start.hour)

@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
@@ -27,7 +26,8 @@ from shared.errors import HallError
 from shared.rendering.ledger import render_ledger_pdf, render_ledger_xlsx
 from shared.rendering.tour_slip import TourSlip, render_tour_slip_pdf, render_tour_slip_png
 from shared.services import tours
-from shared.services.settings import default_site, get_setting, site_by_code
+from shared.services.hours import sessions_between
+from shared.services.settings import default_site, site_by_code
 from shared.services.staff import StaffInfo
 from shared.services.tours_docs import check_in, ledger_rows, tour_slip
 from shared.services.tours_rules import (
@@ -76,7 +76,7 @@ class CalendarData:
 
     Attributes:
         first, last: the hall-local days covered (a Monday to its Sunday).
-        hours: the hall-hours setting (``weekdays`` and ``sessions``).
+        sessions: each day's staffed sessions (weekly hours and the holiday calendar).
     """
 
     site_code: str
@@ -86,7 +86,7 @@ class CalendarData:
     tours: list[TourView]
     docents: list[Docent]
     venues: list[VenueInfo]
-    hours: dict[str, Any]
+    sessions: dict[dt.date, list[tuple[dt.time, dt.time]]]
 
 
 @dataclass(frozen=True)
@@ -177,8 +177,8 @@ def load_calendar(site: str | None, day: dt.date) -> Callable[[Session], Calenda
             (VenueInfo(v.code, v.name, v.capacity) for v in all_venues(session).values()),
             key=lambda v: (v.code != "hall", v.code),
         )
-        hours = dict(get_setting(session, "hall_hours", site_id))
-        return CalendarData(code, name, first, last, views, _docents(session), venues, hours)
+        sessions = sessions_between(session, site_id, first, last)
+        return CalendarData(code, name, first, last, views, _docents(session), venues, sessions)
 
     return run
 

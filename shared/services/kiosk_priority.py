@@ -40,6 +40,7 @@ from shared.services.priority_rules import (
 )
 from shared.services.settings import get_setting
 from shared.services.ticket_codes import ticket_slip
+from shared.services.weekly_hours import working_weekdays
 
 #: How many working days the home-visit form offers.
 DAYS_OFFERED = 5
@@ -116,7 +117,7 @@ def priority_menu(
     now = now or utcnow()
     the_site = resolve_site(session, site)
     hours = get_setting(session, "hall_hours", the_site.id)
-    working = tuple(int(d) for d in hours.get("weekdays", DEFAULT_WORKDAYS))
+    working = working_weekdays(hours) or DEFAULT_WORKDAYS
     location = None
     if terminal:
         place = session.scalar(select(Terminal.location).where(Terminal.code == terminal))

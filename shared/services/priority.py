@@ -65,6 +65,7 @@ from shared.services.priority_views import (
 )
 from shared.services.settings import get_setting, site_by_code
 from shared.services.tickets import issue_ticket
+from shared.services.weekly_hours import working_weekdays
 
 __all__ = [
     "FIELDS",
@@ -109,8 +110,7 @@ def _blank(value: str | None) -> str | None:
 
 
 def _working_days(session: Session, site: Site) -> tuple[int, ...]:
-    hours = get_setting(session, "hall_hours", site.id)
-    return tuple(int(d) for d in hours.get("weekdays", DEFAULT_WORKDAYS))
+    return working_weekdays(get_setting(session, "hall_hours", site.id)) or DEFAULT_WORKDAYS
 
 
 def _insert_with_reference(session: Session, request: PriorityRequest) -> None:

@@ -40,7 +40,9 @@ from sqlalchemy.orm import Session, selectinload
 from shared.clock import HALL_TZ, to_local
 from shared.errors import Conflict, ValidationError
 from shared.models import Site, Staff, StaffRole, Tour, TourRoute, Venue
+from shared.services.hours import sessions_on
 from shared.services.settings import get_setting, site_by_code
+from shared.services.weekly_hours import hours_text
 
 INACTIVE_STATES = ("cancelled", "no_show")
 """Tours in these states hold no docent and no room."""
@@ -377,36 +379,17 @@ def _capacity_conflicts(r: _Resolved, draft: TourDraft) -> list[RuleConflict]:
     return found
 
 
-def hours_text(hours: dict[str, Any]) -> tuple[str, str]:
-    """The hall hours in English and Chinese, e.g. ``Mon-Fri 08:30-12:00, 14:30-17:30``."""
-    days = sorted(int(d) for d in hours["weekdays"])
-    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    if days and days == list(range(days[0], days[-1] + 1)):
-        en_days = f"{names[days[0]]}-{names[days[-1]]}"
-        zh_days = f"{WEEKDAYS_ZH[days[0]]}至{WEEKDAYS_ZH[days[-1]]}"
-    else:
-        en_days = ",".join(names[d] for d in days)
-        zh_days = "、".join(WEEKDAYS_ZH[d] for d in days)
-    spans = ", ".join(f"{a}-{b}" for a, b in hours["sessions"])
-    return f"{en_days} {spans}", f"{zh_days} {spans}"
-
-
-def within_hours(hours: dict[str, Any], draft: TourDraft) -> bool:
-    """Whether the draft lies inside one session of a working day."""
-    if draft.date.weekday() not in {int(d) for d in hours["weekdays"]}:
-        return False
-    return any(
-        parse_hhmm(a) <= draft.start and draft.end <= parse_hhmm(b) for a, b in hours["sessions"]
-    )
+def within_sessions(sessions: list[tuple[dt.time, dt.time]], draft: TourDraft) -> bool:
+    """Whether the draft lies inside one of the day's sessions."""
+    return any(a <= draft.start and draft.end <= b for a, b in sessions)
 
 
 def _hours_conflicts(session: Session, r: _Resolved, draft: TourDraft) -> list[RuleConflict]:
     if draft.extended:
         return []
-    hours = get_setting(session, "hall_hours", r.site.id)
-    if within_hours(hours, draft):
+    if within_sessions(sessions_on(session, r.site, draft.date), draft):
         return []
-    en, zh = hours_text(hours)
+    en, zh = hours_text(get_setting(session, "hall_hours", r.site.id))
     span = f"{draft.start:%H:%M}-{draft.end:%H:%M}"
     weekday = draft.date.strftime("%a")
     return [
