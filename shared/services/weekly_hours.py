@@ -211,6 +211,9 @@ def _parse_days(text: str) -> list[int]:
         part = part.strip().lower()
         if not part:
             continue
+        if part in ("每天", "每日", "daily"):
+            days.extend(range(7))
+            continue
         span = re.split(r"至|到|~|-|—", part)
         if len(span) == 2:
             first, last = _DAY_WORDS.get(span[0].strip()), _DAY_WORDS.get(span[1].strip())
