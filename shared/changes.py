@@ -6,26 +6,38 @@ value may commit after a larger one, so the follower remembers gaps for a few se
 reads them again; a gap left by a rolled-back transaction simply expires. A ``NOTIFY`` wakes
 PostgreSQL followers early, but the table stays the truth: a follower that reconnects reads
 everything it missed.
+
+Retention: changes older than the setting ``change_retention_days`` are pruned in small
+batches (:func:`prune_changes`), never the newest one (SQLite would reuse its revision). The
+highest pruned revision is kept as the feed's *floor*; a follower still behind the floor has
+missed changes it can no longer read, so it gets one :data:`RESYNC` record instead and every
+view reloads in full (:func:`touches` answers True for it).
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.clock import utcnow
-from shared.models import Change
+from shared.models import Change, Setting
 
 NOTIFY_CHANNEL = "hall_changes"
-GAP_TTL_SECONDS = 10.0
+# Longer than SQLite's busy timeout (15 s): a writer may wait that long before it commits.
+GAP_TTL_SECONDS = 30.0
 MAX_GAPS = 10_000
+#: The kind of the record a follower behind the pruned floor receives: reload everything.
+RESYNC = "resync"
+#: Where the floor is kept (a hidden setting: see shared.services.settings.specs).
+FLOOR_KEY = "change_feed_floor"
+PRUNE_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,11 @@ class ChangeRecord:
             "site_id": self.site_id,
             "at": self.at.isoformat(),
         }
+
+
+def touches(batch: Iterable[ChangeRecord], *kinds: str) -> bool:
+    """Whether a batch concerns any of ``kinds`` (a resync concerns every kind)."""
+    return any(record.kind in kinds or record.kind == RESYNC for record in batch)
 
 
 def record_change(
@@ -100,6 +117,59 @@ def changes_after(session: Session, revision: int, limit: int = 1000) -> list[Ch
     return [_record(row) for row in rows]
 
 
+def feed_floor(session: Session) -> int:
+    """The highest pruned revision (0 when nothing was ever pruned)."""
+    value = session.scalar(
+        select(Setting.value).where(Setting.key == FLOOR_KEY, Setting.site_id.is_(None))
+    )
+    return int(value or 0)
+
+
+def prune_changes(
+    factory: sessionmaker[Session],
+    *,
+    now: datetime | None = None,
+    batch: int = PRUNE_BATCH,
+    max_batches: int = 500,
+) -> int:
+    """Delete changes older than the retention, a short transaction per batch; returns how many.
+
+    Short batches keep the write lock free for ticket writers between them. The newest change
+    is never deleted, so revisions keep growing (SQLite reuses the highest free one).
+    """
+    from shared.services.settings import get_setting  # the settings service records changes
+
+    now = now or utcnow()
+    pruned = 0
+    for _ in range(max_batches):
+        with factory.begin() as session:
+            days = int(get_setting(session, "change_retention_days"))
+            cutoff = now - timedelta(days=days)
+            newest = latest_revision(session)
+            revisions = session.scalars(
+                select(Change.revision)
+                .where(Change.at < cutoff, Change.revision < newest)
+                .order_by(Change.revision)
+                .limit(batch)
+            ).all()
+            if not revisions:
+                break
+            session.execute(delete(Change).where(Change.revision.in_(revisions)))
+            _raise_floor(session, max(revisions))
+            pruned += len(revisions)
+        if len(revisions) < batch:
+            break
+    return pruned
+
+
+def _raise_floor(session: Session, revision: int) -> None:
+    row = session.scalar(select(Setting).where(Setting.key == FLOOR_KEY, Setting.site_id.is_(None)))
+    if row is None:
+        session.add(Setting(key=FLOOR_KEY, value=revision, site_id=None))
+    elif int(row.value or 0) < revision:
+        row.value = revision
+
+
 class ChangeFollower:
     """Reads the feed after a revision, batch by batch, without losing late commits.
 
@@ -122,6 +192,9 @@ class ChangeFollower:
         now = time.monotonic()
         self._gaps = {r: t for r, t in self._gaps.items() if now - t < GAP_TTL_SECONDS}
         with self._factory() as session:
+            floor = feed_floor(session)
+            if self.revision < floor:
+                return [self._resync(session, floor)]
             fresh = changes_after(session, self.revision)
             late: list[ChangeRecord] = []
             if self._gaps:
@@ -139,6 +212,12 @@ class ChangeFollower:
         if fresh:
             self.revision = fresh[-1].revision
         return sorted(late + fresh, key=lambda r: r.revision)
+
+    def _resync(self, session: Session, floor: int) -> ChangeRecord:
+        """Skip to the end of the feed: what lay behind the floor is gone."""
+        self._gaps.clear()
+        self.revision = max(floor, latest_revision(session))
+        return ChangeRecord(self.revision, RESYNC, "all", RESYNC, None, utcnow())
 
     def wait(self, timeout: float) -> None:
         """Sleep up to ``timeout`` seconds, waking early on a PostgreSQL notification."""

@@ -193,6 +193,27 @@ SPECS: dict[str, SettingSpec] = {
             240,
         ),
         SettingSpec(
+            "change_retention_days",
+            "同步记录保存天数",
+            "days the change feed keeps its records; a terminal offline longer reloads in full"
+            " (3-90)",
+            "int",
+            14,
+            site_scoped=False,
+            minimum=3,
+            maximum=90,
+        ),
+        SettingSpec(
+            "change_feed_floor",
+            "已清理的同步记录",
+            "the highest pruned change-feed revision (kept by the feed itself)",
+            "int",
+            0,
+            site_scoped=False,
+            secret=True,
+            minimum=0,
+        ),
+        SettingSpec(
             "reception_levels",
             "参观接待等级",
             "reception levels a tour may carry, in order of importance, e.g. '一般、重要、重大'",
