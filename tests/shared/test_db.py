@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db import (
+    SCHEMA_HEAD,
     create_hall_engine,
     create_read_session_factory,
     create_session_factory,
@@ -90,3 +91,27 @@ def test_url_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HALL_DATABASE_URL", "postgresql://h/db")
     assert resolve_url(None) == "postgresql://h/db"
     assert resolve_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_the_shipped_head_constant_is_alembics_head() -> None:
+    """Issue #10 item 5: start-up trusts SCHEMA_HEAD to skip Alembic; a new migration must
+    move it."""
+    assert head_revision() == SCHEMA_HEAD
+
+
+def test_a_current_schema_starts_without_importing_alembic(sqlite_url: str) -> None:
+    """Issue #10 item 5: the check is one query; Alembic loads only when an upgrade is due."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from shared.db import create_hall_engine, upgrade, stored_revision;"
+        f"e = create_hall_engine({sqlite_url!r}); upgrade(e);"
+        "print(stored_revision(e), 'alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [SCHEMA_HEAD, "False"]
+    empty = sqlite_url.replace(".db", "-new.db")
+    code = code.replace(repr(sqlite_url), repr(empty))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [SCHEMA_HEAD, "True"]
