@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.clock import utcnow
@@ -21,6 +21,12 @@ class Change(Base):
     """
 
     __tablename__ = "changes"
+    __table_args__ = (
+        # "The newest change of a kind" (the catalog's freshness check) without a scan.
+        Index("ix_changes_kind_revision", "kind", "revision"),
+        # Pruning by age.
+        Index("ix_changes_at", "at"),
+    )
 
     revision: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.models.base import Base, CreatedMixin, IdMixin
@@ -23,8 +23,13 @@ class PriorityRequest(IdMixin, CreatedMixin, Base):
     """A visitor's request for priority or home service."""
 
     __tablename__ = "priority_requests"
+    __table_args__ = (
+        # The inbox: a site's newest requests, all or in some states, without a sort.
+        Index("ix_priority_requests_site_created", "site_id", "created_at"),
+        Index("ix_priority_requests_site_state_created", "site_id", "state", "created_at"),
+    )
 
-    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     visitor: Mapped[str] = mapped_column(String(20))
