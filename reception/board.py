@@ -4,7 +4,9 @@ A separate top-level window, opened from the 叫号 module or on its own with
 ``python -m reception --board`` (full screen, no login: it only reads). It follows the change
 feed; when a ticket is called or recalled anywhere it reads the latest calls again (read-only
 session) and hands each new one to its :class:`~shared.qt.announcer.Announcer`, which speaks
-them in turn, never cutting one off.
+them in turn, never cutting one off. A strip at the bottom lists the windows that are paused
+(with the reason) and those not open, so a visitor is not left waiting at an empty counter
+(issue #9); it follows the change feed's ``window`` kind.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ from PySide6.QtWidgets import (
 from reception.callbacks import guarded
 from reception.errors import user_message
 from reception.i18n import QT_TRANSLATE_NOOP
-from shared.changes import ChangeRecord
+from shared.changes import ChangeRecord, touches
 from shared.clock import to_local, utcnow
 from shared.qt.announcer import Announcer
 from shared.qt.tasks import TaskRunner
 from shared.services.calling import QueueStatus
 from shared.services.desk import BoardState, CallEntry, board_state, call_announcement
+from shared.services.window_states import WindowStatus
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,19 @@ WEEKDAYS = (
     QT_TRANSLATE_NOOP("BoardWindow", "星期日"),
 )
 QUEUE_COLUMNS = 4
+#: Change kinds that alter what the board shows.
+REFRESH_KINDS = ("ticket", "organisation", "setting", "window", "calendar")
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """``[1, 2, 3, 5, 7, 8]`` → ``1–3、5、7–8``: a long list of windows stays one short line."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def _line() -> QFrame:
@@ -160,6 +176,16 @@ class BoardWindow(QWidget):
         self.queue_grid.setHorizontalSpacing(48)
         self.queue_grid.setVerticalSpacing(4)
         self.queue_labels: dict[str, QLabel] = {}
+        self.paused_label = QLabel()
+        self.paused_label.setObjectName("board_paused")
+        self.paused_label.setProperty("role", "board_queue")
+        self.paused_label.setWordWrap(True)
+        self.paused_label.setAccessibleName(self.tr("暂停的窗口"))
+        self.closed_label = QLabel()
+        self.closed_label.setObjectName("board_closed")
+        self.closed_label.setProperty("role", "board_queue")
+        self.closed_label.setWordWrap(True)
+        self.closed_label.setAccessibleName(self.tr("未开放的窗口"))
         self.status_label = QLabel()
         self.status_label.setObjectName("board_status")
         self.status_label.setProperty("role", "board_queue")
@@ -174,6 +200,9 @@ class BoardWindow(QWidget):
         inner.addWidget(_line())
         inner.addWidget(waiting_heading)
         inner.addLayout(self.queue_grid)
+        inner.addWidget(_line())
+        inner.addWidget(self.paused_label)
+        inner.addWidget(self.closed_label)
         inner.addWidget(self.status_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -221,7 +250,7 @@ class BoardWindow(QWidget):
 
     @Slot(list)
     def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
-        if any(record.kind in ("ticket", "organisation", "setting") for record in batch):
+        if touches(batch, *REFRESH_KINDS):
             self.reload()
 
     def on_state_ready(self, state: BoardState) -> None:
@@ -267,6 +296,28 @@ class BoardWindow(QWidget):
             else:
                 row.setText("")
         self._show_queues(state.queues)
+        self._show_windows(state.windows)
+
+    def _show_windows(self, windows: list[WindowStatus]) -> None:
+        paused = [w for w in windows if w.state == "paused"]
+        closed = [w.number for w in windows if w.state == "closed"]
+        self.paused_label.setText(
+            self.tr("暂停：{windows}").format(
+                windows=self.tr("、").join(
+                    self.tr("{n}号窗口（{reason}）").format(n=w.number, reason=w.reason)
+                    for w in paused
+                )
+            )
+            if paused
+            else ""
+        )
+        self.paused_label.setVisible(bool(paused))
+        self.closed_label.setText(
+            self.tr("未开放：{numbers}号窗口").format(numbers=number_ranges(closed))
+            if closed
+            else ""
+        )
+        self.closed_label.setVisible(bool(closed))
 
     def call_text(self, call: CallEntry) -> str:
         """One row of the recent calls: ``A012 → 3号窗口  10:32`` (``重呼`` after a recall)."""

@@ -66,7 +66,7 @@ CONFIRM = "ticket_confirm"
 RESULT = "ticket_result"
 MESSAGE = "ticket_message"
 # Change kinds that move the counts on the queue buttons.
-REFRESH_KINDS = {"ticket", "organisation", "setting"}
+REFRESH_KINDS = {"ticket", "organisation", "setting", "window", "calendar"}
 
 PrinterFactory = Callable[[Mapping[str, Any]], "TicketPrinter | None"]
 Clock = Callable[[], datetime]
@@ -375,7 +375,7 @@ class TicketFlow(QObject):
         """Refresh the counts while a visitor is choosing."""
         if self.window.current_name not in {NAME, CONFIRM} or self.menu is None:
             return
-        if any(c.kind in REFRESH_KINDS for c in batch):
+        if any(c.kind in REFRESH_KINDS or c.kind == "resync" for c in batch):
             self.load_menu()
 
     def on_menu_loaded(self, menu: TicketMenu) -> None:

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.screens.common import PrintStatus, finish_button, home_button, wrapped_label
-from shared.clock import to_local
+from shared.clock import to_local, utcnow, when_zh
 
 if TYPE_CHECKING:
     # Types only: the kiosk builds these screens at start, before the data layer is imported.
@@ -55,8 +55,24 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("TicketScreens", text)
 
 
-def wait_phrase(low: int, high: int, *, short: bool = False) -> str:
-    """A wait range as the kiosk says it: never a false precision (``short`` for buttons)."""
+def wait_phrase(
+    low: int | None,
+    high: int | None,
+    *,
+    next_opening: datetime | None = None,
+    short: bool = False,
+) -> str:
+    """A wait range as the kiosk says it: never a false precision (``short`` for buttons).
+
+    Without a range no window serving the queue is open (issue #9): the kiosk says so, with
+    the hall's next opening when known, and never 即将叫号 — nobody would call.
+    """
+    if low is None or high is None:
+        if short:
+            return _tr("窗口暂未开放")
+        if next_opening is not None:
+            return _tr("窗口暂未开放，{when} 开放").format(when=when_zh(next_opening, utcnow()))
+        return _tr("窗口暂未开放，暂无法估计等候时间")
     if high <= 0:
         return _tr("即将叫号") if short else _tr("预计即将叫号")
     if low == high:
@@ -327,7 +343,9 @@ class ConfirmScreen(QWidget):
     def update_counts(self, choice: QueueChoice) -> None:
         """Refresh people ahead and the wait (the change feed moved them)."""
         self.ahead_label.setText(_tr("前面还有 {n} 人").format(n=choice.people_ahead))
-        self.wait_label.setText(wait_phrase(choice.wait_low, choice.wait_high))
+        self.wait_label.setText(
+            wait_phrase(choice.wait_low, choice.wait_high, next_opening=choice.next_opening)
+        )
 
     def set_busy(self, busy: bool) -> None:
         """While the ticket is being issued the button says so and takes no second tap."""
@@ -413,7 +431,10 @@ class ResultScreen(PrintStatus, QWidget):
         self.priority_label.setVisible(bool(phrase))
         self.ahead_label.setText(
             _tr("前面还有 {n} 人 · {wait}").format(
-                n=ticket.people_ahead, wait=wait_phrase(ticket.wait.low, ticket.wait.high)
+                n=ticket.people_ahead,
+                wait=wait_phrase(
+                    ticket.wait.low, ticket.wait.high, next_opening=ticket.wait.next_opening
+                ),
             )
         )
         self.time_label.setText(_tr("取号时间 {time}").format(time=_time_text(ticket.issued_at)))

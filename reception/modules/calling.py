@@ -1,6 +1,8 @@
 """叫号 (window mode): a clerk calls the next ticket to their window and works it.
 
-The clerk picks their window once per console session; the page then shows the ticket at
+The clerk picks their window once per console session and signs it in (签到; 暂停 with a
+reason, 恢复, 签退 — :mod:`reception.modules.calling_session`, issue #9): 叫下一位 works only
+while the window is signed in and not paused, and says why otherwise. The page shows the ticket at
 the window large, big buttons for each step (叫下一位, 重呼, 过号, 开始办理, 办结, 转移), the
 window's own tickets today and how many wait in its queues. Every step runs in the
 background through :mod:`shared.services.calling`; a refusal (``Conflict``, ``NotFound``) is
@@ -18,7 +20,6 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QTableWidgetItem,
     QWidget,
 )
 
@@ -26,18 +27,15 @@ from reception.board import BoardWindow
 from reception.callbacks import guarded
 from reception.errors import user_message
 from reception.i18n import QT_TRANSLATE_NOOP
+from reception.modules.calling_session import SessionActions
 from reception.modules.calling_view import TransferDialog, WindowView
 from reception.modules.ticket_labels import (
-    PRIORITY_LABELS,
-    STATE_LABELS,
-    label,
     show_message,
 )
 from reception.registry import ModuleContext, ModuleRegistry
-from shared.changes import ChangeRecord
+from shared.changes import ChangeRecord, touches
 from shared.qt.announcer import Announcer, create_announcer
 from shared.services import calling
-from shared.services.calling import QueueStatus
 from shared.services.desk import WindowInfo, WindowState, list_windows, resolve_site, window_state
 from shared.services.tickets import TicketView
 
@@ -58,7 +56,7 @@ ALLOWED: dict[str | None, frozenset[str]] = {
 }
 
 
-class WindowPage(WindowView):
+class WindowPage(SessionActions, WindowView):
     """The 叫号 page of a window clerk.
 
     Args:
@@ -72,6 +70,8 @@ class WindowPage(WindowView):
             ``finish``, ``transfer``) succeeded; its :class:`TicketView` (``None`` when
             叫下一位 found nobody).
         action_failed(str): an action was refused; the message shown.
+        session_changed(str, object): a session move (``sign_in``, ``pause``, ``resume``,
+            ``sign_out``) succeeded; the window's new :class:`WindowStatus`.
         board_opened(object): the :class:`BoardWindow` opened.
     """
 
@@ -79,6 +79,7 @@ class WindowPage(WindowView):
     state_loaded = Signal(object)
     action_done = Signal(str, object)
     action_failed = Signal(str)
+    session_changed = Signal(str, object)
     board_opened = Signal(object)
 
     def __init__(
@@ -110,6 +111,10 @@ class WindowPage(WindowView):
         self.start_button.clicked.connect(self.on_start_clicked)
         self.finish_button.clicked.connect(self.on_finish_clicked)
         self.transfer_button.clicked.connect(self.on_transfer_clicked)
+        self.sign_in_button.clicked.connect(self.on_sign_in_clicked)
+        self.pause_button.clicked.connect(self.on_pause_clicked)
+        self.resume_button.clicked.connect(self.on_resume_clicked)
+        self.sign_out_button.clicked.connect(self.on_sign_out_clicked)
         context.hub.changes_arrived.connect(self.on_changes_arrived)
 
         site = self._site
@@ -193,6 +198,7 @@ class WindowPage(WindowView):
         self._show_current(state.current)
         self._show_waiting(state.queues)
         self._show_tickets(state.tickets)
+        self._show_session()
         self._set_buttons()
         self.state_loaded.emit(state)
 
@@ -203,7 +209,7 @@ class WindowPage(WindowView):
 
     @Slot(list)
     def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
-        if any(record.kind in ("ticket", "organisation") for record in batch):
+        if touches(batch, *("ticket", "organisation", "window")):
             self.reload()
 
     # -- showing ---------------------------------------------------------------------------
@@ -213,62 +219,18 @@ class WindowPage(WindowView):
         """The ticket at the window (or the last no-show), as last read."""
         return self.state.current if self.state is not None else None
 
-    def _show_current(self, ticket: TicketView | None) -> None:
-        if ticket is None:
-            self.number_label.setText("—")
-            self.detail_label.setText(self.tr("当前没有号码。点“叫下一位”。"))
-            return
-        self.number_label.setText(ticket.number)
-        parts = [label(STATE_LABELS, ticket.state), ticket.queue_name]
-        if ticket.priority:
-            parts.append(self.tr("{kind}优先").format(kind=label(PRIORITY_LABELS, ticket.priority)))
-        if ticket.recall_count:
-            parts.append(self.tr("已重呼 {n} 次").format(n=ticket.recall_count))
-        if ticket.matter_name:
-            parts.append(ticket.matter_name)
-        self.detail_label.setText(" · ".join(parts))
-
-    def _show_waiting(self, queues: list[QueueStatus]) -> None:
-        if not queues:
-            self.waiting_label.setText(self.tr("本窗口未分配业务。"))
-            return
-        lines = []
-        for status in queues:
-            line = self.tr("{prefix} {name}：等候 {n} 人").format(
-                prefix=status.prefix, name=status.name, n=status.waiting
-            )
-            if status.priority_waiting:
-                line += self.tr("（优先 {n} 人）").format(n=status.priority_waiting)
-            lines.append(line)
-        self.waiting_label.setText("\n".join(lines))
-
-    def _show_tickets(self, tickets: list[TicketView]) -> None:
-        self.table.setRowCount(len(tickets))
-        for row, ticket in enumerate(tickets):
-            cells = (
-                ticket.number,
-                ticket.queue_name,
-                label(PRIORITY_LABELS, ticket.priority),
-                label(STATE_LABELS, ticket.state),
-                str(ticket.recall_count) if ticket.recall_count else "",
-            )
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
-
-    def ticket_rows(self) -> list[tuple[str, str]]:
-        """(number, state label) of the window's tickets today, newest call first."""
-        return [
-            (self.table.item(r, 0).text(), self.table.item(r, 3).text())
-            for r in range(self.table.rowCount())
-        ]
-
     def _set_buttons(self) -> None:
-        ready = self.window_number is not None and not self._busy
-        self.call_button.setEnabled(ready)
+        # 叫下一位 needs an open window; the other steps finish the visitor already called,
+        # so a paused window may still use them, a window not signed in none of them.
+        session = self.session
+        ready = self.window_number is not None and not self._busy and session is not None
+        self.call_button.setEnabled(ready and session is not None and session.is_open)
         current = self.current
         allowed = ALLOWED.get(current.state if current else None, frozenset())
+        signed_in = session is not None and session.state != "closed"
         for key, button in self._buttons.items():
-            button.setEnabled(ready and key in allowed)
+            button.setEnabled(ready and signed_in and key in allowed)
+        self._set_session_buttons()
 
     def _show_message(self, text: str, ok: bool = False) -> None:
         show_message(self.message, text, ok)

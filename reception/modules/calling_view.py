@@ -1,6 +1,7 @@
 """叫号's widgets: the current ticket, the step buttons, the window's queues and tickets.
 
-:class:`WindowView` builds and lays out the page and connects nothing;
+:class:`WindowView` builds and lays out the page, shows the plain data it is given and connects
+nothing;
 :class:`~reception.modules.calling.WindowPage` wires it to the services.
 :class:`TransferDialog` picks the queue a ticket moves to.
 """
@@ -17,16 +18,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from reception.i18n import QT_TRANSLATE_NOOP
+from reception.modules.ticket_labels import PRIORITY_LABELS, STATE_LABELS, label
 from reception.views.tables import read_only_table
 from shared.services.calling import QueueStatus
+from shared.services.tickets import TicketView
 
 
 class TransferDialog(QDialog):
@@ -88,6 +93,12 @@ class TransferDialog(QDialog):
 class WindowView(QWidget):
     """The 叫号 page's widgets and layout, with no signals connected (no signals of its own)."""
 
+    #: The pause reasons offered (``shared.models.windows.PAUSE_REASONS``); any text may be typed.
+    PAUSE_REASONS = (
+        QT_TRANSLATE_NOOP("WindowPage", "休息"),
+        QT_TRANSLATE_NOOP("WindowPage", "会议"),
+        QT_TRANSLATE_NOOP("WindowPage", "系统故障"),
+    )
     COLUMNS = (
         QT_TRANSLATE_NOOP("WindowPage", "号码"),
         QT_TRANSLATE_NOOP("WindowPage", "业务"),
@@ -116,6 +127,50 @@ class WindowView(QWidget):
         top.addWidget(self.window_combo)
         top.addStretch(1)
         top.addWidget(self.board_button)
+
+        # The window's session (issue #9): 签到, 暂停 with a reason, 恢复, 签退.
+        session_card = QFrame()
+        session_card.setProperty("role", "card")
+        self.session_label = QLabel(self.tr("正在读取窗口状态…"))
+        self.session_label.setObjectName("calling_session")
+        self.session_label.setProperty("role", "title")
+        self.session_label.setWordWrap(True)
+        self.session_label.setAccessibleName(self.tr("窗口状态"))
+        self.sign_in_button = self._action(self.tr("签到"), "calling_sign_in", "action_primary")
+        self.reason_combo = QComboBox()
+        self.reason_combo.setObjectName("calling_pause_reason")
+        self.reason_combo.addItems([self.tr(r) for r in self.PAUSE_REASONS])
+        self.reason_combo.setAccessibleName(self.tr("暂停原因"))
+        self.reason_combo.setMinimumWidth(140)
+        reason_label = QLabel(self.tr("暂停原因(&R)"))
+        reason_label.setBuddy(self.reason_combo)
+        # A typed reason, when none of the offered ones fits; it wins when filled in.
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setObjectName("calling_pause_other")
+        self.reason_edit.setPlaceholderText(self.tr("或填写其他原因"))
+        self.reason_edit.setAccessibleName(self.tr("其他暂停原因"))
+        self.reason_edit.setMaxLength(60)
+        self.reason_edit.setMinimumWidth(160)
+        self.pause_button = self._action(self.tr("暂停"), "calling_pause")
+        self.resume_button = self._action(self.tr("恢复"), "calling_resume", "action_primary")
+        self.sign_out_button = self._action(self.tr("签退"), "calling_sign_out")
+        session_box = QVBoxLayout(session_card)
+        session_box.setContentsMargins(16, 12, 16, 12)
+        session_box.setSpacing(8)
+        session_box.addWidget(self.session_label)
+        session_row = QHBoxLayout()
+        session_row.setSpacing(12)
+        session_box.addLayout(session_row)
+        session_row.addWidget(self.sign_in_button)
+        session_row.addWidget(reason_label)
+        session_row.addWidget(self.reason_combo)
+        session_row.addWidget(self.reason_edit)
+        session_row.addWidget(self.pause_button)
+        session_row.addWidget(self.resume_button)
+        session_row.addWidget(self.sign_out_button)
+        session_row.addStretch(1)
+        # Shown only in the states where they apply (see SessionActions).
+        self.reason_widgets = (reason_label, self.reason_combo, self.reason_edit)
 
         current = QFrame()
         current.setProperty("role", "card")
@@ -158,6 +213,13 @@ class WindowView(QWidget):
         grid.addWidget(self.start_button, 1, 2)
         grid.addWidget(self.finish_button, 2, 0)
         grid.addWidget(self.transfer_button, 2, 1)
+        # Why 叫下一位 is disabled (not signed in, paused), shown under the buttons.
+        self.blocked_label = QLabel()
+        self.blocked_label.setObjectName("calling_blocked")
+        self.blocked_label.setProperty("role", "notice")
+        self.blocked_label.setWordWrap(True)
+        self.blocked_label.setAccessibleName(self.tr("叫号提示"))
+        self.blocked_label.hide()
 
         self.message = QLabel()
         self.message.setObjectName("calling_message")
@@ -170,6 +232,7 @@ class WindowView(QWidget):
         left.setSpacing(16)
         left.addWidget(current)
         left.addLayout(grid)
+        left.addWidget(self.blocked_label)
         left.addWidget(self.message)
         left.addStretch(1)
 
@@ -201,7 +264,59 @@ class WindowView(QWidget):
         layout.setContentsMargins(24, 24, 24, 24)
         layout.setSpacing(16)
         layout.addLayout(top)
+        layout.addWidget(session_card)
         layout.addLayout(body, 1)
+
+    # -- showing plain data (the page decides when) -------------------------------------
+
+    def _show_current(self, ticket: TicketView | None) -> None:
+        if ticket is None:
+            self.number_label.setText("—")
+            self.detail_label.setText(self.tr("当前没有号码。点“叫下一位”。"))
+            return
+        self.number_label.setText(ticket.number)
+        parts = [label(STATE_LABELS, ticket.state), ticket.queue_name]
+        if ticket.priority:
+            parts.append(self.tr("{kind}优先").format(kind=label(PRIORITY_LABELS, ticket.priority)))
+        if ticket.recall_count:
+            parts.append(self.tr("已重呼 {n} 次").format(n=ticket.recall_count))
+        if ticket.matter_name:
+            parts.append(ticket.matter_name)
+        self.detail_label.setText(" · ".join(parts))
+
+    def _show_waiting(self, queues: list[QueueStatus]) -> None:
+        if not queues:
+            self.waiting_label.setText(self.tr("本窗口未分配业务。"))
+            return
+        lines = []
+        for status in queues:
+            line = self.tr("{prefix} {name}：等候 {n} 人").format(
+                prefix=status.prefix, name=status.name, n=status.waiting
+            )
+            if status.priority_waiting:
+                line += self.tr("（优先 {n} 人）").format(n=status.priority_waiting)
+            lines.append(line)
+        self.waiting_label.setText("\n".join(lines))
+
+    def _show_tickets(self, tickets: list[TicketView]) -> None:
+        self.table.setRowCount(len(tickets))
+        for row, ticket in enumerate(tickets):
+            cells = (
+                ticket.number,
+                ticket.queue_name,
+                label(PRIORITY_LABELS, ticket.priority),
+                label(STATE_LABELS, ticket.state),
+                str(ticket.recall_count) if ticket.recall_count else "",
+            )
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def ticket_rows(self) -> list[tuple[str, str]]:
+        """(number, state label) of the window's tickets today, newest call first."""
+        return [
+            (self.table.item(r, 0).text(), self.table.item(r, 3).text())
+            for r in range(self.table.rowCount())
+        ]
 
     def _action(self, text: str, name: str, role: str = "action") -> QPushButton:
         button = QPushButton(text)

@@ -40,7 +40,7 @@ from reception.modules.ticket_labels import (
     wait_range_text,
 )
 from reception.registry import ModuleContext, ModuleRegistry
-from shared.changes import ChangeRecord
+from shared.changes import ChangeRecord, touches
 from shared.clock import to_local
 from shared.printing import TicketPrinter
 from shared.qt.printing import PrintOutcome, print_in_background, qt_printer_from_config
@@ -500,6 +500,8 @@ class DeskPage(DeskView):
     def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
         tickets = [r for r in batch if r.kind == "ticket"]
         if not tickets:
+            if touches(batch, "window"):
+                self.reload()  # a window opened or closed: the waits changed (issue #9)
             return
         for record in tickets:
             try:

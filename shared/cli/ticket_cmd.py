@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from shared.cli.context import CliContext
+from shared.clock import to_local
 from shared.models.tickets import PRIORITIES
 from shared.services import calling
 from shared.services.settings import default_site
@@ -79,10 +81,20 @@ def site_code(ctx: CliContext, args: argparse.Namespace) -> str:
         return default_site(session).code
 
 
+def wait_words(low: int | None, high: int | None, next_opening: datetime | None) -> str:
+    """``5-10 min``; with no window open it says so (and when the hall opens) — no guess."""
+    if low is not None and high is not None:
+        return f"{low}-{high} min"
+    if next_opening is not None:
+        return f"no window open (hall opens {to_local(next_opening):%Y-%m-%d %H:%M})"
+    return "no window open (no estimate)"
+
+
 def _text(view: TicketView) -> str:
     line = f"{view.number}  {view.queue_name}  {view.state}"
     if view.state == "issued":
-        line += f"  ahead: {view.people_ahead}  wait: {view.wait.low}-{view.wait.high} min"
+        wait = wait_words(view.wait.low, view.wait.high, view.wait.next_opening)
+        line += f"  ahead: {view.people_ahead}  wait: {wait}"
     if view.window_number:
         line += f"  window {view.window_number}"
     return line
@@ -150,14 +162,19 @@ def queue_status(ctx: CliContext, args: argparse.Namespace) -> int:
             "issued_today": r.issued_today,
             "done_today": r.done_today,
             "windows": r.windows,
-            "wait_range": [r.wait_low, r.wait_high],
+            "wait_range": (
+                [r.wait_low, r.wait_high]
+                if r.wait_low is not None and r.wait_high is not None
+                else None
+            ),
+            "next_opening": r.next_opening.isoformat() if r.next_opening else None,
         }
         for r in rows
     ]
     text = "\n".join(
         f"{r.prefix}  {r.name:<8} waiting {r.waiting:>3} (priority {r.priority_waiting})"
         f"  issued {r.issued_today:>3}  done {r.done_today:>3}  windows {r.windows}"
-        f"  wait {r.wait_low}-{r.wait_high} min"
+        f"  wait {wait_words(r.wait_low, r.wait_high, r.next_opening)}"
         for r in rows
     )
     ctx.emit({"site": site, "queues": data}, text)

@@ -36,6 +36,9 @@ class TicketSlip:
         people_ahead: tickets waiting before this one at issue time.
         wait_minutes: the estimated wait as a ``(min, max)`` range in minutes, or ``None`` when
             there is no estimate.
+        windows_open: whether any window serving the queue was open (signed in, not paused)
+            at issue; without one the slip says so instead of a wait (issue #9).
+        next_opening: with no window open and the hall closed, when the hall opens next.
         issued_at: the issue instant, timezone-aware; printed in hall-local time.
         business_date: the business day the ticket belongs to.
         matter_name: the service matter chosen, if the visitor picked one.
@@ -54,6 +57,8 @@ class TicketSlip:
     matter_name: str | None = None
     materials: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
     qr_payload: str | None = None
+    windows_open: bool = True
+    next_opening: datetime | None = None
 
 
 def slip_from_view(
@@ -72,19 +77,32 @@ def slip_from_view(
         number=view.number,
         queue_name=view.queue_name,
         people_ahead=view.people_ahead,
-        wait_minutes=(view.wait.low, view.wait.high),
+        wait_minutes=view.wait.range,
         issued_at=view.issued_at,
         business_date=view.business_date,
         matter_name=view.matter_name,
         materials=tuple(view.materials),
         qr_payload=qr_payload,
+        windows_open=view.wait.windows > 0,
+        next_opening=view.wait.next_opening,
     )
 
 
-def wait_text(wait_minutes: tuple[int, int] | None) -> str:
-    """The wait estimate as printed: a range, never a false precision."""
+def wait_text(
+    wait_minutes: tuple[int, int] | None,
+    *,
+    windows_open: bool = True,
+    next_opening: datetime | None = None,
+) -> str:
+    """The wait estimate as printed: a range, never a false precision, and never a guess when
+    no window is open (then the next opening, when known)."""
+    if not windows_open:
+        if next_opening is None:
+            return "窗口暂未开放，暂无法估计等候时间"
+        local = to_local(next_opening)
+        return f"窗口暂未开放\n下次开放：{local.month}月{local.day}日 {local:%H:%M}"
     if wait_minutes is None:
-        return "预计等候：暂无估计"
+        return "预计等候：暂无法估计"
     low, high = wait_minutes
     if high <= 0:
         return "预计等候：即将叫号"
@@ -116,7 +134,15 @@ def ticket_layout(slip: TicketSlip) -> list[Element]:
         Text(slip.queue_name, Size.LARGE, Align.CENTER),
         Gap(),
         Text(f"前面还有 {slip.people_ahead} 人", Size.NORMAL, Align.CENTER),
-        Text(wait_text(slip.wait_minutes), Size.NORMAL, Align.CENTER),
+        Text(
+            wait_text(
+                slip.wait_minutes,
+                windows_open=slip.windows_open,
+                next_opening=slip.next_opening,
+            ),
+            Size.NORMAL,
+            Align.CENTER,
+        ),
         Text(f"取号时间：{issued:%Y-%m-%d %H:%M}", Size.SMALL, Align.CENTER),
     ]
     if slip.matter_name or slip.materials:

@@ -31,6 +31,7 @@ from shared.services.tickets import (
     view,
 )
 from shared.services.waits import estimate_wait
+from shared.services.window_sessions import require_open_window
 
 MAX_CALL_ATTEMPTS = 10
 
@@ -92,10 +93,14 @@ def call_next(
     """Call the next ticket for a window; the window's current ticket is finished first.
 
     Returns ``None`` when nobody waits in the window's queues.
+
+    Raises:
+        Conflict: the window is not signed in today, or is paused (issue #9).
     """
     now = now or utcnow()
     the_site = site_by_code(session, site)
     the_window = _window(session, the_site, window)
+    require_open_window(session, the_window, now)
     day = today(session, the_site, now)
     for current in _current_at_window(session, the_window, day):
         _finish(session, current, now, staff_id=staff_id)
@@ -314,7 +319,8 @@ def transfer(
 
 @dataclass(frozen=True)
 class QueueStatus:
-    """One queue's state for the day."""
+    """One queue's state for the day; ``windows`` are the open ones, and without any the
+    wait is ``None`` (with the hall's ``next_opening`` when it is closed)."""
 
     prefix: str
     name: str
@@ -323,8 +329,9 @@ class QueueStatus:
     issued_today: int
     done_today: int
     windows: int
-    wait_low: int
-    wait_high: int
+    wait_low: int | None
+    wait_high: int | None
+    next_opening: datetime | None = None
 
 
 def queue_status(session: Session, *, site: str, now: datetime | None = None) -> list[QueueStatus]:
@@ -346,7 +353,7 @@ def queue_status(session: Session, *, site: str, now: datetime | None = None) ->
         .order_by(Queue.sort_order, Queue.prefix)
     ):
         waiting = sum(v for (q, s, _p), v in counts.items() if q == queue.id and s == "issued")
-        estimate = estimate_wait(session, queue, waiting, day)
+        estimate = estimate_wait(session, queue, waiting, day, now)
         result.append(
             QueueStatus(
                 prefix=queue.prefix,
@@ -360,6 +367,7 @@ def queue_status(session: Session, *, site: str, now: datetime | None = None) ->
                 windows=estimate.windows,
                 wait_low=estimate.low,
                 wait_high=estimate.high,
+                next_opening=estimate.next_opening,
             )
         )
     return result

@@ -26,6 +26,7 @@ from shared.services.hours import hall_state
 from shared.services.settings import default_site, site_by_code
 from shared.services.ticket_codes import ticket_slip
 from shared.services.tickets import TicketView, issue_ticket, today, view
+from shared.services.window_states import WindowStatus, window_states, window_status
 
 #: Roles that may issue a ticket outside hall hours (the 非办理时间强制取号 box).
 OVERRIDE_ROLES = frozenset({"manager", "admin"})
@@ -222,13 +223,15 @@ def list_windows(session: Session, *, site: str | None) -> list[WindowInfo]:
 
 @dataclass(frozen=True)
 class WindowState:
-    """What a window clerk sees: the ticket at the window, today's list and the queues."""
+    """What a window clerk sees: the ticket at the window, today's list, the queues, and
+    whether the window is signed in, paused or closed (issue #9)."""
 
     window: WindowInfo
     current: TicketView | None
     tickets: list[TicketView]
     queues: list[QueueStatus]
     other_queues: list[QueueStatus]
+    session: WindowStatus
 
 
 def window_state(
@@ -256,6 +259,7 @@ def window_state(
         tickets=tickets,
         queues=[q for q in statuses if q.prefix in info.queues],
         other_queues=statuses,
+        session=window_status(session, site=code, window=window, now=now),
     )
 
 
@@ -274,11 +278,13 @@ class CallEntry:
 
 @dataclass(frozen=True)
 class BoardState:
-    """What the 叫号屏 shows: the latest calls, newest first, and the queues."""
+    """What the 叫号屏 shows: the latest calls, newest first, the queues, and every window's
+    state (the board lists the paused and closed ones, issue #9)."""
 
     site_name: str
     calls: list[CallEntry]
     queues: list[QueueStatus]
+    windows: list[WindowStatus]
 
 
 def recent_calls(
@@ -324,6 +330,7 @@ def board_state(
         site_name=the_site.name,
         calls=recent_calls(session, site=the_site.code, limit=limit, now=now),
         queues=queue_status(session, site=the_site.code, now=now),
+        windows=window_states(session, the_site.code, now=now),
     )
 
 

@@ -46,8 +46,10 @@ class QueueChoice:
         description: what it serves, one line.
         waiting: every ticket of the queue still waiting today.
         people_ahead: who would be called before a ticket taken now (with its priority).
-        wait_low: the low end of the wait range for that ticket, in minutes.
-        wait_high: the high end, in minutes.
+        wait_low: the low end of the wait range for that ticket, in minutes; ``None`` when
+            no window serving the queue is open (no estimate, issue #9).
+        wait_high: the high end, in minutes (``None`` likewise).
+        next_opening: with no window open and the hall closed, when it opens next.
     """
 
     prefix: str
@@ -55,8 +57,9 @@ class QueueChoice:
     description: str
     waiting: int
     people_ahead: int
-    wait_low: int
-    wait_high: int
+    wait_low: int | None
+    wait_high: int | None
+    next_opening: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -139,11 +142,12 @@ def _choices(
         queue = queues[status.prefix]
         if priority is None:
             ahead, low, high = status.waiting, status.wait_low, status.wait_high
+            opening = status.next_opening
         else:
             # Strict order: a green-channel ticket waits only behind earlier priority tickets.
             ahead = status.priority_waiting
-            estimate = estimate_wait(session, queue, ahead, day)
-            low, high = estimate.low, estimate.high
+            estimate = estimate_wait(session, queue, ahead, day, now)
+            low, high, opening = estimate.low, estimate.high, estimate.next_opening
         choices.append(
             QueueChoice(
                 prefix=status.prefix,
@@ -153,6 +157,7 @@ def _choices(
                 people_ahead=ahead,
                 wait_low=low,
                 wait_high=high,
+                next_opening=opening,
             )
         )
     return tuple(choices)

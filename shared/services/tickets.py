@@ -61,8 +61,8 @@ class TicketView:
     recall_count: int
 
     @property
-    def estimated_wait_minutes(self) -> int:
-        """The estimate's middle, in whole minutes."""
+    def estimated_wait_minutes(self) -> int | None:
+        """The estimate's middle, in whole minutes (``None`` with no window open)."""
         return self.wait.minutes
 
     def as_json(self) -> dict[str, Any]:
@@ -80,7 +80,11 @@ class TicketView:
             "issued_at": self.issued_at.isoformat(),
             "people_ahead": self.people_ahead,
             "estimated_wait_minutes": self.wait.minutes,
-            "wait_range": [self.wait.low, self.wait.high],
+            "wait_range": list(self.wait.range) if self.wait.range else None,
+            "windows_open": self.wait.windows,
+            "next_opening": (
+                self.wait.next_opening.isoformat() if self.wait.next_opening else None
+            ),
             "matter": self.matter_code,
             "window": self.window_number,
             "print_state": self.print_state,
@@ -146,7 +150,7 @@ def view(session: Session, ticket: Ticket, now: datetime | None = None) -> Ticke
         channel=ticket.channel,
         issued_at=ticket.issued_at,
         people_ahead=ahead,
-        wait=estimate_wait(session, queue, ahead, ticket.business_date),
+        wait=estimate_wait(session, queue, ahead, ticket.business_date, now),
         matter_code=matter.code if matter else None,
         matter_name=matter.name if matter else None,
         materials=tuple(matter.materials) if matter else (),

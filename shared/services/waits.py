@@ -5,18 +5,27 @@ queue's default when there are none) ÷ windows open for the queue, shown as a r
 so the screen never claims false precision. Windows still busy with a visitor count too: a
 newcomer waits for ``ahead - free windows`` services to end, and the one in progress may end
 at once or only after a whole slot (mean ÷ windows). A simulation test checks the range.
+
+"Open" means signed in today and not paused (:mod:`shared.services.window_sessions`), never
+merely configured (issue #9): with no window open the estimate has no range at all, and carries
+the hall's next opening when the hall is closed, so no screen can say 即将叫号 to a visitor
+with people ahead and nobody at the windows.
 """
 
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from shared.models import Queue, Ticket, Window, window_queues
+from shared.clock import utcnow
+from shared.models import Queue, Site, Ticket, Window, WindowSession, window_queues
+from shared.services.hours import hall_state
+from shared.services.window_states import day_bounds, open_today
 
 RECENT_FINISHED = 20
 RANGE_SPREAD = 0.25
@@ -24,17 +33,41 @@ RANGE_SPREAD = 0.25
 
 @dataclass(frozen=True)
 class WaitEstimate:
-    """A wait range in whole minutes, with what it was computed from."""
+    """A wait range in whole minutes, with what it was computed from.
 
-    low: int
-    high: int
+    Attributes:
+        low: the low end of the range; ``None`` when no window is open (no estimate).
+        high: the high end; ``None`` likewise.
+        mean_service_minutes: the queue's mean service time used.
+        windows: windows open for the queue now (signed in, not paused).
+        next_opening: with no window open and the hall closed, when the hall opens next
+            (timezone-aware); else ``None`` (no window open in hours: nobody knows when).
+    """
+
+    low: int | None
+    high: int | None
     mean_service_minutes: float
     windows: int
+    next_opening: datetime | None = None
 
     @property
-    def minutes(self) -> int:
-        """The middle of the range."""
+    def known(self) -> bool:
+        """Whether there is a range to show (some window is open)."""
+        return self.low is not None and self.high is not None
+
+    @property
+    def minutes(self) -> int | None:
+        """The middle of the range (``None`` without an estimate)."""
+        if self.low is None or self.high is None:
+            return None
         return (self.low + self.high) // 2
+
+    @property
+    def range(self) -> tuple[int, int] | None:
+        """``(low, high)``, or ``None`` without an estimate."""
+        if self.low is None or self.high is None:
+            return None
+        return (self.low, self.high)
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
@@ -84,32 +117,39 @@ def mean_service_minutes(session: Session, queue: Queue) -> float:
     return sum(durations) / len(durations)
 
 
-def open_windows(session: Session, queue: Queue) -> int:
-    """Active windows that serve the queue (at least one, so an estimate exists)."""
-    count = session.scalar(
-        select(func.count())
-        .select_from(Window)
+def _open_windows(queue: Queue, since: datetime) -> Select[uuid.UUID]:
+    """Active windows serving ``queue`` that are signed in since ``since`` and not paused;
+    the join goes through the partial index of open sessions, one row per window."""
+    return (
+        select(Window.id)
         .join(window_queues, window_queues.c.window_id == Window.id)
-        .where(window_queues.c.queue_id == queue.id, Window.active.is_(True))
+        .join(WindowSession, WindowSession.window_id == Window.id)
+        .where(
+            window_queues.c.queue_id == queue.id,
+            Window.active.is_(True),
+            open_today(since),
+            WindowSession.paused_at.is_(None),
+        )
     )
-    return max(1, int(count or 0))
 
 
-def busy_windows(session: Session, queue: Queue, day: date | None) -> int:
-    """Windows serving the queue that have a visitor called or at the counter now."""
-    condition = [
-        window_queues.c.queue_id == queue.id,
-        Ticket.state.in_(("called", "serving")),
-    ]
+def window_counts(
+    session: Session, queue: Queue, day: date | None, now: datetime | None = None
+) -> tuple[int, int]:
+    """``(open, busy)``: windows serving the queue that are open now (signed in today, not
+    paused), and how many of those have a visitor called or at the counter — one query."""
+    _today, since = day_bounds(session, queue.site_id, now or utcnow())
+    active = [Ticket.window_id == Window.id, Ticket.state.in_(("called", "serving"))]
     if day is not None:
-        condition.append(Ticket.business_date == day)
-    count = session.scalar(
-        select(func.count(func.distinct(Ticket.window_id)))
-        .select_from(Ticket)
-        .join(window_queues, window_queues.c.window_id == Ticket.window_id)
-        .where(*condition)
-    )
-    return int(count or 0)
+        active.append(Ticket.business_date == day)
+    row = session.execute(
+        _open_windows(queue, since)
+        .outerjoin(Ticket, and_(*active))
+        .with_only_columns(
+            func.count(func.distinct(Window.id)), func.count(func.distinct(Ticket.window_id))
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def wait_range(ahead: int, mean_minutes: float, windows: int, busy: int = 0) -> tuple[int, int]:
@@ -130,10 +170,23 @@ def wait_range(ahead: int, mean_minutes: float, windows: int, busy: int = 0) -> 
 
 
 def estimate_wait(
-    session: Session, queue: Queue, ahead: int, day: date | None = None
+    session: Session,
+    queue: Queue,
+    ahead: int,
+    day: date | None = None,
+    now: datetime | None = None,
 ) -> WaitEstimate:
-    """The wait for someone with ``ahead`` people before them in ``queue`` on ``day``."""
+    """The wait for someone with ``ahead`` people before them in ``queue`` on ``day``.
+
+    With no window open there is no range (``low``/``high`` are ``None``); when the hall is
+    closed too, ``next_opening`` says when it opens.
+    """
+    now = now or utcnow()
     mean = mean_service_minutes(session, queue)
-    windows = open_windows(session, queue)
-    low, high = wait_range(ahead, mean, windows, busy_windows(session, queue, day))
+    windows, busy = window_counts(session, queue, day, now)
+    if windows == 0:
+        state = hall_state(session, session.get_one(Site, queue.site_id), now)
+        opening = None if state.is_open else state.next_opening
+        return WaitEstimate(None, None, round(mean, 2), 0, opening)
+    low, high = wait_range(ahead, mean, windows, busy)
     return WaitEstimate(low, high, round(mean, 2), windows)

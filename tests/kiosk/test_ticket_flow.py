@@ -34,8 +34,11 @@ from shared.printing import PrintError
 from shared.qt.a11y import check_accessibility
 from shared.qt.printing import PrintOutcome
 from shared.rendering import TicketSlip
+from shared.rendering.ticket import ticket_layout
+from shared.services import window_sessions
 from shared.services.tickets import issue_ticket
 from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, Kiosk, KioskMaker
+from tests.support.windows import open_windows
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
@@ -134,7 +137,10 @@ def test_three_touches_from_home_to_a_printed_ticket(
 ) -> None:
     folder = tmp_path / "printed"
     _set_printer(sqlite_factory, {"kind": "pdf-folder", "path": str(folder)})
-    # Queue H: three windows and a 4-minute default, so four ahead wait 1–4 minutes.
+    # Queue H: three windows and a 4-minute default, so four ahead wait 1–4 minutes. All of
+    # H's and A's windows are signed in (issue #9: only open windows count).
+    open_windows(sqlite_factory, range(1, 9), now=clock.now)
+    open_windows(sqlite_factory, [31], now=clock.now)
     _issue_at_desk(sqlite_factory, clock.now, 4, "H")
     visitor = Visitor(qtbot, make_kiosk(sqlite_factory, OPTIONS))
 
@@ -457,3 +463,34 @@ def test_request_keys_are_fresh_per_confirmation(
     second = kiosk.controller.ticket_flow.request_key
     assert first and second and first != second
     assert uuid.UUID(hex=first)
+
+
+def test_no_window_open_is_said_honestly_on_every_screen_and_the_slip(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session], clock: FakeClock
+) -> None:
+    """Issue #9: seven people ahead and nobody signed in at an H window — the kiosk never says
+    即将叫号 nor guesses minutes: the button, the confirmation, the number screen and the
+    printed slip all say 窗口暂未开放. A paused window does not count either."""
+    open_windows(sqlite_factory, [31], now=clock.now)
+    with sqlite_factory.begin() as session:
+        window_sessions.pause(session, site="huarong", window=31, reason="会议", now=clock.now)
+    _issue_at_desk(sqlite_factory, clock.now, 7, "H")
+    kiosk = make_kiosk(sqlite_factory, OPTIONS)
+    printer = FakePrinter()
+    _fake_printer(kiosk, printer)
+    visitor = Visitor(qtbot, kiosk)
+
+    queues = visitor.take_ticket_screen()
+    assert queues.buttons["H"].status_label.text() == "等候 7 人"
+    assert queues.buttons["H"].wait_label.text() == "窗口暂未开放"
+    assert all("即将叫号" not in b.wait_label.text() for b in queues.buttons.values())
+    confirm = visitor.choose("H")
+    assert confirm.ahead_label.text() == "前面还有 7 人"
+    assert confirm.wait_label.text() == "窗口暂未开放，暂无法估计等候时间"
+    result = visitor.confirm()
+    assert result.ahead_label.text() == "前面还有 7 人 · 窗口暂未开放，暂无法估计等候时间"
+    (slip,) = printer.printed
+    assert (slip.windows_open, slip.wait_minutes, slip.people_ahead) == (False, None, 7)
+    lines = [getattr(e, "text", "") for e in ticket_layout(slip)]
+    assert "窗口暂未开放，暂无法估计等候时间" in lines
+    assert not any("即将叫号" in line or "分钟" in line for line in lines)

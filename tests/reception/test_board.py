@@ -13,12 +13,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from reception.__main__ import build_parser
-from reception.board import BoardWindow
+from reception.board import BoardWindow, number_ranges
 from shared.qt.announcer import Announcer
-from shared.services import calling
+from shared.services import calling, window_sessions
 from tests.qt.test_announcer import FakeEngine
 from tests.reception.conftest import OFFSCREEN_NOISE, SIGNAL_TIMEOUT_MS
 from tests.reception.desk_support import Console, called_at, console_on
+from tests.support.windows import open_windows, open_windows_in
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 __all__ = ["console_on"]
@@ -45,6 +46,7 @@ def open_board(qtbot: QtBot, console: Console, announcer: Announcer) -> BoardWin
 
 def call(console: Console, window: int) -> str:
     with console.factory.begin() as session:
+        open_windows_in(session, [window])  # only a signed-in window calls (issue #9)
         ticket = calling.call_next(session, site="huarong", window=window)
     assert ticket is not None
     return ticket.number
@@ -55,6 +57,7 @@ def test_a_call_from_another_process_shows_and_is_announced_within_a_second(
 ) -> None:
     console = console_on(seeded_sqlite_url)
     console.issue("A")
+    open_windows(console.factory, [3])
     engine = FakeEngine()
     board = open_board(qtbot, console, Announcer(engine))
     shown_at: list[float] = []
@@ -148,3 +151,28 @@ def test_board_options() -> None:
     args = build_parser().parse_args(["--board", "--speech", "off", "--site", "huarong"])
     assert (args.board, args.speech, args.site, args.windowed) == (True, "off", "huarong", False)
     assert build_parser().parse_args([]).terminal == "desk-01"
+
+
+def test_the_board_lists_paused_and_closed_windows_and_follows_sign_ins(
+    qtbot: QtBot, console_on: Any, seeded_sqlite_url: str
+) -> None:
+    """Issue #9: a strip lists the paused windows with their reason and the windows not open,
+    refreshed by the change feed's ``window`` kind when a clerk signs in or pauses."""
+    console = console_on(seeded_sqlite_url)
+    open_windows(console.factory, [3, 4, 9])
+    board = open_board(qtbot, console, Announcer(None))
+    assert not board.paused_label.isVisible()
+    assert board.closed_label.text() == "未开放：1–2、5–8、10–31号窗口"
+    with console.factory.begin() as session:
+        window_sessions.pause(session, site="huarong", window=9, reason="系统故障")
+        window_sessions.pause(session, site="huarong", window=3, reason="会议")
+    qtbot.waitUntil(lambda: board.paused_label.isVisible(), timeout=2_000)
+    assert board.paused_label.text() == "暂停：3号窗口（会议）、9号窗口（系统故障）"
+    open_windows(console.factory, [1, 2])
+    qtbot.waitUntil(lambda: board.closed_label.text() == "未开放：5–8、10–31号窗口", timeout=2_000)
+    assert [w.state for w in board.state.windows[:4]] == ["open", "open", "paused", "open"]
+
+
+def test_number_ranges() -> None:
+    assert number_ranges([8, 1, 2, 3, 5, 7]) == "1–3、5、7–8"
+    assert number_ranges([4]) == "4" and number_ranges([]) == ""

@@ -9,14 +9,16 @@ import pytest
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from reception.board import BoardWindow
 from reception.modules.calling import WindowPage
 from shared.demo.org_data import DEMO_PASSWORD
+from shared.models import WindowEvent
 from shared.qt.a11y import check_accessibility
 from shared.qt.announcer import Announcer
 from shared.qt.theme import NORMAL
-from shared.services import calling
+from shared.services import calling, window_sessions
 from tests.reception.conftest import OFFSCREEN_NOISE, SIGNAL_TIMEOUT_MS, ShellMaker, log_in
 from tests.reception.desk_support import Console, console_on
 
@@ -29,8 +31,14 @@ def silent(parent: QObject) -> Announcer:
 
 
 def open_window(
-    qtbot: QtBot, console: Console, window: int = 3, username: str = "window1"
+    qtbot: QtBot,
+    console: Console,
+    window: int = 3,
+    username: str = "window1",
+    sign_in: bool = True,
 ) -> WindowPage:
+    """The 叫号 page at ``window``; signed in with 签到 first unless ``sign_in`` is false
+    (a window calls only once signed in, issue #9)."""
     page = WindowPage(console.context(username), announcer_factory=silent)
     qtbot.add_widget(page)
     page.resize(1600, 1000)
@@ -39,16 +47,23 @@ def open_window(
     if page.window_number != window:
         with qtbot.wait_signal(page.state_loaded, timeout=SIGNAL_TIMEOUT_MS):
             page.choose_window(window)
+    if sign_in:
+        press(qtbot, page, page.sign_in_button, page.session_changed)
+        assert page.session is not None and page.session.state == "open"
     return page
 
 
-def press(qtbot: QtBot, page: WindowPage, button: QPushButton) -> tuple[str, Any]:
-    """Click an action button; wait for the action and for the page's refresh after it."""
+def press(
+    qtbot: QtBot, page: WindowPage, button: QPushButton, signal: Any = None
+) -> tuple[str, Any]:
+    """Click an action button; wait for the action (``signal``, else ``action_done``) and
+    for the page's refresh after it."""
     assert button.isEnabled(), button.text()
+    signal = signal if signal is not None else page.action_done
     events: list[str] = []
-    page.action_done.connect(lambda *_args: events.append("done"))
+    signal.connect(lambda *_args: events.append("done"))
     page.state_loaded.connect(lambda _state: events.append("loaded"))
-    with qtbot.wait_signal(page.action_done, timeout=SIGNAL_TIMEOUT_MS) as done:
+    with qtbot.wait_signal(signal, timeout=SIGNAL_TIMEOUT_MS) as done:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "loaded" in events[events.index("done") :], timeout=SIGNAL_TIMEOUT_MS)
     return done.args[0], done.args[1]
@@ -193,3 +208,78 @@ def test_the_board_opens_from_window_mode_and_announces_its_calls(
     assert board.announcer.history == ["请 A001 号 到 3 号窗口办理"]
     assert board.call_label.text() == "A001" and board.window_label.text() == "请到 3 号窗口"
     assert page.open_board() is board  # one board, brought forward
+
+
+def test_sign_in_pause_resume_and_sign_out_drive_the_call_button(
+    qtbot: QtBot, console_on: Any, seeded_sqlite_url: str
+) -> None:
+    """Issue #9: 叫下一位 works only while the window is signed in and not paused, and says
+    why otherwise; each move is a window event."""
+    console = console_on(seeded_sqlite_url)
+    console.issue("A")
+    page = open_window(qtbot, console, 3, sign_in=False)
+    assert page.session_label.text() == "3号窗口 · 未签到"
+    assert not page.call_button.isEnabled()
+    assert page.blocked_label.isVisible()
+    assert page.blocked_label.text() == "窗口尚未签到，请先签到再叫号。"
+    assert page.call_button.toolTip() == page.blocked_label.text()
+    assert page.sign_in_button.isVisible() and not page.pause_button.isVisible()
+
+    action, status = press(qtbot, page, page.sign_in_button, page.session_changed)
+    assert (action, status.state, status.staff_username) == ("sign_in", "open", "window1")
+    assert page.session_label.text().startswith("3号窗口 · 已签到 · 杨帆 · ")
+    assert page.call_button.isEnabled() and not page.blocked_label.isVisible()
+    assert not page.sign_in_button.isVisible() and page.pause_button.isEnabled()
+    _, called = press(qtbot, page, page.call_button)
+    assert called.number == "A001"
+
+    page.reason_combo.setCurrentIndex(page.reason_combo.findText("系统故障"))
+    _, status = press(qtbot, page, page.pause_button, page.session_changed)
+    assert (status.state, status.reason) == ("paused", "系统故障")
+    assert "暂停中（系统故障）" in page.session_label.text()
+    assert not page.call_button.isEnabled()
+    assert page.blocked_label.text() == "窗口暂停中（系统故障），点“恢复”后才能叫号。"
+    assert page.finish_button.isEnabled()  # the visitor already called is still served
+    press(qtbot, page, page.finish_button)
+
+    _, status = press(qtbot, page, page.resume_button, page.session_changed)
+    assert status.state == "open" and page.call_button.isEnabled()
+    page.reason_edit.setText("窗口设备维护")  # typed (via an IME); it wins over the list
+    _, status = press(qtbot, page, page.pause_button, page.session_changed)
+    assert status.reason == "窗口设备维护" and page.reason_edit.text() == ""
+    _, status = press(qtbot, page, page.sign_out_button, page.session_changed)
+    assert status.state == "closed" and not page.call_button.isEnabled()
+    assert page.sign_in_button.isVisible() and page.sign_in_button.isEnabled()
+
+    with console.factory() as session:
+        kinds = session.scalars(select(WindowEvent.kind).order_by(WindowEvent.at)).all()
+    assert kinds == ["signed_in", "paused", "resumed", "paused", "signed_out"]
+
+
+def test_a_window_held_by_another_clerk_is_refused_plainly(
+    qtbot: QtBot, console_on: Any, seeded_sqlite_url: str
+) -> None:
+    """Issue #9: the second clerk sees who holds the window; 签到 is refused with the reason,
+    and a sign-in made elsewhere reaches the page through the change feed."""
+    console = console_on(seeded_sqlite_url)
+    first, second = console.staff("window1").id, console.staff("window2").id
+    page = open_window(qtbot, console, 4, username="window2", sign_in=False)
+    with console.factory.begin() as session:
+        window_sessions.sign_in(session, site="huarong", window=4, staff_id=first)
+    qtbot.waitUntil(lambda: "已签到" in page.session_label.text(), timeout=SIGNAL_TIMEOUT_MS)
+    assert "杨帆（其他工作人员）" in page.session_label.text()
+    with console.factory.begin() as session:
+        window_sessions.sign_out(session, site="huarong", window=4)
+        window_sessions.sign_in(session, site="huarong", window=4, staff_id=first)
+    console.hub.changes_arrived.disconnect(page.on_changes_arrived)
+    page.reload()
+    qtbot.waitUntil(lambda: page.sign_out_button.isVisible(), timeout=SIGNAL_TIMEOUT_MS)
+    with console.factory.begin() as session:
+        window_sessions.sign_out(session, site="huarong", window=4)
+        window_sessions.sign_in(session, site="huarong", window=5, staff_id=second)
+    page.reload()
+    qtbot.waitUntil(lambda: page.sign_in_button.isVisible(), timeout=SIGNAL_TIMEOUT_MS)
+    with qtbot.wait_signal(page.action_failed, timeout=SIGNAL_TIMEOUT_MS) as failed:
+        qtbot.mouseClick(page.sign_in_button, Qt.MouseButton.LeftButton)
+    assert failed.args == ["您已在5号窗口签到，请先在该窗口签退。"]
+    assert page.message.isVisible() and page.message.text() == failed.args[0]

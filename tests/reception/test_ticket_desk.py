@@ -24,6 +24,7 @@ from shared.rendering import TicketSlip
 from shared.services.tickets import mark_printed
 from tests.reception.conftest import OFFSCREEN_NOISE, SIGNAL_TIMEOUT_MS, ShellMaker, log_in
 from tests.reception.desk_support import NEVER_OPEN, Console, console_on, ticket_id
+from tests.support.windows import open_windows
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 needs_poppler = pytest.mark.skipif(
@@ -104,6 +105,7 @@ def test_each_click_is_a_new_ticket_and_queues_follow_the_feed(
     qtbot: QtBot, console_on: Any, seeded_sqlite_url: str
 ) -> None:
     console = console_on(seeded_sqlite_url)
+    open_windows(console.factory, [9])  # a B window is signed in (issue #9)
     page = open_desk(qtbot, console)
     assert page.queue_button("B").text().endswith("无人等候 · 即到即办")
     first, _ = issue(qtbot, page, "B")
@@ -284,3 +286,21 @@ def test_desk_on_postgresql(qtbot: QtBot, console_on: Any, seeded_pg_url: str) -
     console.issue("E")
     qtbot.waitUntil(lambda: page.ticket_numbers() == ["E002", "E001"], timeout=2_000)
     assert page.row_of("E001")[2] == "其他"
+
+
+def test_no_window_open_says_so_and_follows_sign_ins(
+    qtbot: QtBot, console_on: Any, seeded_sqlite_url: str
+) -> None:
+    """Issue #9: with people waiting and nobody at the windows the desk never says 即将叫号 or
+    即到即办; a window signed in elsewhere turns the button into a real range at once."""
+    console = console_on(seeded_sqlite_url)
+    for _ in range(3):
+        console.issue("G")
+    page = open_desk(qtbot, console)
+    assert page.queue_button("G").text().endswith("等候 3 人 · 窗口暂未开放，暂无法估计")
+    assert page.queue_button("B").text().endswith("等候 0 人 · 窗口暂未开放，暂无法估计")
+    assert all("即将叫号" not in page.queue_button(q).text() for q in "ABCDEFGH")
+
+    open_windows(console.factory, [29])  # another terminal signs a G window in
+    qtbot.waitUntil(lambda: "分钟" in page.queue_button("G").text(), timeout=2_000)
+    assert "等候 3 人 · 约" in page.queue_button("G").text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import shutil
@@ -180,7 +181,7 @@ def test_wrap_keeps_ascii_runs_together() -> None:
         ((5, 10), "预计等候：5–10 分钟"),
         ((8, 8), "预计等候：约 8 分钟"),
         ((0, 0), "预计等候：即将叫号"),
-        (None, "预计等候：暂无估计"),
+        (None, "预计等候：暂无法估计"),
     ],
 )
 def test_wait_is_a_range_never_false_precision(wait: tuple[int, int] | None, expected: str) -> None:
@@ -203,3 +204,20 @@ def test_rendering_loads_no_qt() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == ""
+
+
+@needs_poppler
+def test_a_slip_issued_with_no_window_open_says_so(slip: TicketSlip, tmp_path: Path) -> None:
+    """Issue #9: no window open — the paper says so (and the next opening when the hall is
+    closed), never a wait range nor 即将叫号."""
+    closed = dataclasses.replace(slip, wait_minutes=None, windows_open=False)
+    assert wait_text(None, windows_open=False) == "窗口暂未开放，暂无法估计等候时间"
+    # 00:30 UTC is 08:30 the next morning in the hall.
+    tomorrow = dataclasses.replace(closed, next_opening=datetime(2024, 5, 7, 0, 30, tzinfo=UTC))
+    lines = [
+        line.strip() for line in _pdftotext(render_ticket_pdf(tomorrow), tmp_path).splitlines()
+    ]
+    assert "窗口暂未开放" in lines and "下次开放：5月7日 08:30" in lines
+    text = _pdftotext(render_ticket_pdf(closed), tmp_path)
+    assert "窗口暂未开放，暂无法估计等候时间" in text
+    assert "即将叫号" not in text and "分钟" not in text

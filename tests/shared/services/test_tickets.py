@@ -13,6 +13,7 @@ from shared.models import Queue, Site, Ticket, TicketCounter, TicketEvent
 from shared.services import calling
 from shared.services.settings import set_setting
 from shared.services.tickets import format_number, issue_ticket
+from tests.support.windows import open_windows, open_windows_in
 
 # Thursday 2026-11-26 10:00 in Shanghai: the hall is open.
 OPEN = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
@@ -35,7 +36,9 @@ def test_numbers_count_up_per_queue(seeded_factory: sessionmaker[Session]) -> No
 def test_issue_reports_people_ahead_and_a_wait_range(
     seeded_factory: sessionmaker[Session],
 ) -> None:
-    # Queue F (tax) has 4 windows and a default of 10 minutes a visitor.
+    # Queue F (tax) has 4 windows and a default of 10 minutes a visitor; all four are open
+    # (issue #9: only signed-in windows count).
+    open_windows(seeded_factory, (1, 2, 27, 28), now=OPEN)
     first = issue(seeded_factory, queue="F")
     assert first.wait.low == first.wait.high == 0  # type: ignore[attr-defined]
     for _ in range(9):
@@ -127,6 +130,7 @@ def test_bad_input_is_refused(seeded_factory: sessionmaker[Session]) -> None:
 
 def call(factory: sessionmaker[Session], window: int = 1, minutes: int = 0) -> str | None:
     with factory.begin() as session:
+        open_windows_in(session, [window], now=OPEN)  # a window calls once signed in (#9)
         called = calling.call_next(
             session, site="huarong", window=window, now=OPEN + timedelta(minutes=minutes)
         )
@@ -239,6 +243,7 @@ def test_cancel(seeded_factory: sessionmaker[Session]) -> None:
 
 
 def test_queue_status(seeded_factory: sessionmaker[Session]) -> None:
+    open_windows(seeded_factory, (3,), now=OPEN)
     issue(seeded_factory)
     issue(seeded_factory, priority="pregnant")
     with seeded_factory() as session:

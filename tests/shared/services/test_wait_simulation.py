@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.models import Queue, Site, Window
 from shared.services import calling
 from shared.services.tickets import issue_ticket
+from tests.support.windows import open_windows
 
 SITE = "town-putuan"  # a township centre: queue A is served by windows 1 and 2
 QUEUE = "A"
@@ -103,6 +104,7 @@ def simulate(factory: sessionmaker[Session], scenario: Scenario) -> list[Newcome
     """Run the morning; returns every newcomer with estimate and actual wait."""
     rng = random.Random(scenario.seed)
     windows = _set_windows(factory, scenario.windows)
+    open_windows(factory, windows, site=SITE, now=OPENING)  # signed in at opening (issue #9)
     arrivals = [OPENING] * scenario.line_at_opening
     at = OPENING
     for _ in range(scenario.arrivals):
