@@ -16,7 +16,8 @@ Signals of :class:`KioskController`:
         kiosk is usable (its database may still be opening).
     status_refreshed(object): a fresh :class:`~shared.services.home.KioskStatus` was shown.
     service_changed(bool): the kiosk went out of service (False) or back into it (True).
-    exit_requested(): the admin PIN was accepted; the application should quit.
+    exit_requested(): the admin PIN was accepted (the window now lets itself close); the
+        application should quit.
     database_unusable(str): the database URL cannot be used (a set-up mistake, not an
         outage); the application should say so and exit.
 """
@@ -45,7 +46,7 @@ from kiosk.screens import admin, names
 from kiosk.screens.common import MessageScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.window import HOME, LONG_PRESS_MS, KioskWindow, ScreenFactory
-from shared.clock import utcnow
+from shared.clock import to_local, utcnow
 from shared.qt.tasks import TaskRunner
 from shared.qt.theme import Tokens, apply_theme
 
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from shared.changes import ChangeRecord
     from shared.qt.feed import ChangeFeedWatcher
     from shared.services.home import KioskStatus
+    from shared.services.kiosk_pin import PinCheck
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,8 @@ CHOICE_MODULES = {
     names.RATING: "kiosk.screens.rating",
 }
 # Change kinds that alter what the home screen shows.
-REFRESH_KINDS = {"ticket", "setting", "organisation"}
+# "resync": the feed was pruned past this terminal, so everything is reloaded.
+REFRESH_KINDS = {"ticket", "setting", "organisation", "calendar", "window", "resync"}
 # Open the database this long after start() even when no paint of the home screen was seen.
 OPEN_ANYWAY_MS = 2_000
 
@@ -533,30 +536,50 @@ class KioskController(QObject):
         self.go_home()
 
     def on_admin_corner_long_pressed(self) -> None:
-        """Open the PIN pad."""
+        """Open the PIN pad; when no PIN is set yet it says so at once (issue #9)."""
         self.pin.reset()
         self.window.show_screen(admin.NAME)
+        if self.tasks is None:
+            return
+        site, terminal = self._site_code(), self.options.terminal
+
+        def is_set(session: Session) -> bool:
+            from shared.services.kiosk_pin import pin_is_set
+
+            return pin_is_set(session, site=site, terminal=terminal)
+
+        self.tasks.submit(is_set, self.on_admin_pin_presence_read, write=False)
+
+    def on_admin_pin_presence_read(self, is_set: bool) -> None:
+        """Tell IT how to set a PIN when there is none."""
+        if not is_set and self.window.current_name == admin.NAME:
+            self.pin.show_not_set()
 
     def on_pin_entered(self, pin: str) -> None:
-        """Check the PIN in the background."""
-        site = self.status.site_code if self.status else self.options.site_code
+        """Check the PIN in the background (a write: wrong PINs are counted)."""
+        site, terminal, now = self._site_code(), self.options.terminal, self._clock()
 
-        def check(session: Session) -> bool:
-            from shared.services.home import verify_admin_pin
+        def check(session: Session) -> PinCheck:
+            from shared.services.kiosk_pin import verify_pin
 
-            return verify_admin_pin(session, site, pin)
+            return verify_pin(session, site=site, terminal=terminal, pin=pin, now=now)
 
         if self.tasks is None:
             self.on_admin_pin_failed(RuntimeError("the kiosk's database is not open yet"))
             return
-        self.tasks.submit(check, self.on_admin_pin_checked, self.on_admin_pin_failed, write=False)
+        self.tasks.submit(check, self.on_admin_pin_checked, self.on_admin_pin_failed)
 
-    def on_admin_pin_checked(self, ok: bool) -> None:
-        """Quit on the right PIN; say so on a wrong one."""
-        if ok:
+    def on_admin_pin_checked(self, result: PinCheck) -> None:
+        """Quit on the right PIN; otherwise say why not (wrong, locked, none set)."""
+        if result.status == "ok":
+            self.window.allow_exit()
             self.exit_requested.emit()
+        elif result.status == "locked" and result.locked_until is not None:
+            self.pin.show_locked(f"{to_local(result.locked_until):%H:%M}")
+        elif result.status == "not_set":
+            self.pin.show_not_set()
         else:
-            self.pin.show_wrong_pin()
+            self.pin.show_wrong_pin(result.attempts_left)
 
     def on_admin_pin_failed(self, exc: BaseException) -> None:
         """The PIN could not be checked (no database): nobody leaves, and the pad says why."""

@@ -2,6 +2,11 @@
 admin corner. Screens are built on first show by factories registered by name, so later issues
 plug their flows in without touching the shell.
 
+Unattended, the kiosk has no way out but the admin PIN (issue #9): the window ignores close
+requests (window-close, Alt+F4 from a window manager or Windows) until
+:meth:`KioskWindow.allow_exit` is called after the PIN was accepted, and the quit and close
+key chords (Alt+F4, Ctrl+Q, Ctrl+W) are swallowed before any shortcut sees them.
+
 Signals of :class:`KioskWindow`:
     screen_shown(str): a screen became current; its name.
 
@@ -13,9 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QResizeEvent,
+    QShortcutEvent,
+)
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.idle import IdleBanner
 
@@ -24,6 +36,39 @@ LONG_PRESS_MS = 3_000
 CORNER_PX = 96
 
 ScreenFactory = Callable[[], QWidget]
+
+#: Key chords that close or quit windows elsewhere; on the kiosk they do nothing.
+EXIT_CHORDS = (
+    QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_F4),
+    QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Q),
+    QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_W),
+)
+
+
+class ExitKeyFilter(QObject):
+    """Swallows :data:`EXIT_CHORDS` aimed at one window, before shortcuts or widgets see them.
+
+    Installed on the application (key events go to the focused widget, not the window).
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kinds = (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut)
+        if event.type() not in kinds or not isinstance(watched, QWidget):
+            return False
+        if watched.window() is not self._window:
+            return False
+        if isinstance(event, QShortcutEvent):
+            return event.key() in EXIT_CHORDS
+        assert isinstance(event, QKeyEvent)
+        chord = QKeySequence(event.keyCombination())
+        if chord in EXIT_CHORDS:
+            event.accept()
+            return True
+        return False
 
 
 class AdminCorner(QWidget):
@@ -76,6 +121,28 @@ class KioskWindow(QWidget):
         self._current = ""
         self.idle_banner = IdleBanner(self)
         self.admin_corner = AdminCorner(long_press_ms, self)
+        self._exit_allowed = False
+        self._exit_keys = ExitKeyFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._exit_keys)
+
+    # -- the way out ----------------------------------------------------------------------------
+
+    def allow_exit(self) -> None:
+        """Let the window close: call only once the admin PIN was accepted."""
+        self._exit_allowed = True
+
+    @property
+    def exit_allowed(self) -> bool:
+        """True once :meth:`allow_exit` was called."""
+        return self._exit_allowed
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._exit_allowed:
+            super().closeEvent(event)
+        else:
+            event.ignore()
 
     # -- the registry -------------------------------------------------------------------------
 

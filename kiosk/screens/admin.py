@@ -1,6 +1,9 @@
 """The admin exit: a PIN pad opened by a hidden long press. Staff only; visitors never see it
 unless they hold the corner, and it has the same 返回首页 button as every other screen.
 
+The pad only shows what the kiosk PIN service answered (issue #9): wrong (with the attempts
+left), locked (until when), or no PIN set yet (with how IT sets one). It checks nothing itself.
+
 Signals of :class:`PinScreen`:
     pin_entered(str): 确定 was pressed with the digits typed so far.
     home_requested(): 返回首页 was pressed.
@@ -66,6 +69,7 @@ class PinScreen(QWidget):
         self.error_label.setObjectName("pinError")
         self.error_label.setProperty("role", "error")
         self.error_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error_label.setWordWrap(True)
         outer.addWidget(self.error_label)
 
         pad = QGridLayout()
@@ -105,10 +109,30 @@ class PinScreen(QWidget):
         self.display.clear()
         self.error_label.clear()
 
-    def show_wrong_pin(self) -> None:
-        """Say the PIN was wrong and clear it."""
+    def show_wrong_pin(self, attempts_left: int | None = None) -> None:
+        """Say the PIN was wrong (and how many tries are left before the lock) and clear it."""
         self.display.clear()
-        self.error_label.setText(self.tr("密码不正确，请重新输入"))
+        text = self.tr("密码不正确，请重新输入")
+        if attempts_left is not None:
+            text += self.tr("（还可以再试 {n} 次）").format(n=attempts_left)
+        self.error_label.setText(text)
+
+    def show_locked(self, until_hhmm: str) -> None:
+        """Say the pad is locked after too many wrong PINs, until ``until_hhmm`` (hall time)."""
+        self.display.clear()
+        self.error_label.setText(
+            self.tr("密码错误次数过多，已锁定。请于 {time} 后再试。").format(time=until_hhmm)
+        )
+
+    def show_not_set(self) -> None:
+        """Say no admin PIN is set yet, and how IT sets one."""
+        self.display.clear()
+        self.error_label.setText(
+            self.tr(
+                "本机尚未设置管理密码。\n请信息技术人员在管理台“管理 → 自助机密码”中设置，"
+                "或运行 hall kiosk set-pin。"
+            )
+        )
 
     def show_unchecked(self) -> None:
         """Say the PIN could not be checked (no database yet, or none now) and clear it."""

@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from shared.cli.context import CliContext, masked_url
+from shared.cli.terminal_cmd import terminal_line
 from shared.db import current_revision, head_revision, ping, upgrade
 from shared.models import Department, Queue, ServiceMatter, Site, Staff, Window, matter_sites
+from shared.services.terminals import TerminalInfo, list_terminals
 
 
 def register(commands: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -57,6 +59,7 @@ def doctor(ctx: CliContext, _args: argparse.Namespace) -> int:
     except Exception as exc:
         db["error"] = str(exc).strip().splitlines()[0]
     db["up_to_date"] = db["revision"] == db["head"]
+    terminals: list[TerminalInfo] = []
     if db["up_to_date"]:
         factory = ctx.session_factory(migrate=False)
         with factory() as session:
@@ -77,13 +80,16 @@ def doctor(ctx: CliContext, _args: argparse.Namespace) -> int:
                 "windows": session.scalar(select(func.count()).select_from(Window)),
                 "staff": session.scalar(select(func.count()).select_from(Staff)),
             }
+            # Issue #9: each terminal with its printer and how its last test print went.
+            terminals = list_terminals(session)
+            report["terminals"] = [t.as_json() for t in terminals]
     healthy = bool(db["reachable"] and db["up_to_date"])
     report["ok"] = healthy
-    ctx.emit(report, _doctor_text(report))
+    ctx.emit(report, _doctor_text(report, terminals))
     return 0 if healthy else 1
 
 
-def _doctor_text(report: dict[str, Any]) -> str:
+def _doctor_text(report: dict[str, Any], terminals: list[TerminalInfo]) -> str:
     db = report["database"]
     lines = [
         f"database:    {db['url']} ({db['backend']})",
@@ -97,4 +103,7 @@ def _doctor_text(report: dict[str, Any]) -> str:
             lines.append(f"{key + ':':<13}{counts[key]}")
         for code, count in sorted(counts["matters_per_site"].items()):
             lines.append(f"  matters at {code}: {count}")
+    if counts:
+        lines.append(f"terminals:   {len(terminals)}")
+        lines.extend(f"  {terminal_line(t)}" for t in terminals)
     return "\n".join(lines)

@@ -105,8 +105,8 @@ ROUTES = [
 TERMINALS = [
     ("kiosk-01", "kiosk", "24小时自助服务区 1号机"),
     ("kiosk-02", "kiosk", "24小时自助服务区 2号机"),
-    ("desk-01", "reception", "一楼咨询引导台"),
-    ("board-01", "display", "一楼大厅叫号屏"),
+    ("desk-01", "desk", "一楼咨询引导台"),
+    ("board-01", "board", "一楼大厅叫号屏"),
 ]
 # Terminals that "print" demo tickets as PDFs into this folder under the data directory, so
 # the demo kiosk shows the whole 取号 flow without a receipt printer.

@@ -7,7 +7,12 @@ background and records the outcome. Everything here blocks; never call it on the
 from __future__ import annotations
 
 from shared.printing.base import PrintError, TicketPrinter
-from shared.printing.config import KINDS, printer_from_config
+from shared.printing.config import (
+    KINDS,
+    describe_config,
+    printer_from_config,
+    validate_printer_config,
+)
 from shared.printing.escpos_printers import (
     EscposNetworkPrinter,
     EscposSerialPrinter,
@@ -23,5 +28,7 @@ __all__ = [
     "PdfFolderPrinter",
     "PrintError",
     "TicketPrinter",
+    "describe_config",
     "printer_from_config",
+    "validate_printer_config",
 ]

@@ -6,7 +6,6 @@ ticket changes, so one cheap query pair must answer it.
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -90,10 +89,3 @@ def kiosk_status(
         business_date=day,
         now=now,
     )
-
-
-def verify_admin_pin(session: Session, site_code: str | None, pin: str) -> bool:
-    """True when ``pin`` is the kiosk admin PIN (setting ``kiosk_admin_pin``, per site)."""
-    site = resolve_site(session, site_code)
-    expected = str(get_setting(session, "kiosk_admin_pin", site.id))
-    return hmac.compare_digest(pin.encode(), expected.encode())

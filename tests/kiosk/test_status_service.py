@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.errors import NotFound
 from shared.models import Queue, Site, Ticket
-from shared.services.home import kiosk_status, verify_admin_pin
+from shared.services.home import kiosk_status
 from shared.services.settings import set_setting
 
 # Wednesday 26 November 2025, 10:05 in the hall.
@@ -84,18 +84,3 @@ def test_business_day_follows_the_site_cutover(sqlite_factory: sessionmaker[Sess
 def test_unknown_site_is_refused(sqlite_factory: sessionmaker[Session]) -> None:
     with sqlite_factory() as session, pytest.raises(NotFound):
         kiosk_status(session, "nowhere", now=NOW)
-
-
-def test_admin_pin_default_and_per_site(sqlite_factory: sessionmaker[Session]) -> None:
-    with sqlite_factory() as session:
-        assert verify_admin_pin(session, None, "000000")
-        assert not verify_admin_pin(session, None, "123456")
-        assert not verify_admin_pin(session, None, "")
-    with sqlite_factory.begin() as session:
-        site = session.scalar(select(Site).where(Site.code == "huarong"))
-        assert site is not None
-        set_setting(session, "kiosk_admin_pin", "864200", site.id)
-    with sqlite_factory() as session:
-        assert verify_admin_pin(session, "huarong", "864200")
-        assert not verify_admin_pin(session, "huarong", "000000")
-        assert verify_admin_pin(session, "wuhan-new-city", "000000")

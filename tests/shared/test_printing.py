@@ -96,14 +96,15 @@ def port() -> Iterator[FakePrinterPort]:
 
 def test_network_printer_sends_exactly_the_escpos_bytes(port: FakePrinterPort) -> None:
     slip = _slip()
-    EscposNetworkPrinter("127.0.0.1", port.port).print_ticket(slip)
+    # A printer that cannot report its status is set up with the check off.
+    EscposNetworkPrinter("127.0.0.1", port.port, check_status=False).print_ticket(slip)
     assert port.close() == render_ticket_escpos(slip)
 
 
 def test_network_printer_uses_its_profile(port: FakePrinterPort) -> None:
     slip = _slip()
     profile = EscposProfile(native_qr=False, width_dots=384)
-    EscposNetworkPrinter("127.0.0.1", port.port, profile).print_ticket(slip)
+    EscposNetworkPrinter("127.0.0.1", port.port, profile, check_status=False).print_ticket(slip)
     data = port.close()
     assert data == render_ticket_escpos(slip, profile)
     assert b"\x1dv0" in data
@@ -131,7 +132,7 @@ def _paper_reply(status: int) -> Callable[[bytes], bytes | None]:
 
 def test_out_of_paper_is_refused_before_printing() -> None:
     fake = FakePrinterPort(reply=_paper_reply(0x72))  # paper end bits 5 and 6 set
-    printer = EscposNetworkPrinter("127.0.0.1", fake.port, check_paper=True)
+    printer = EscposNetworkPrinter("127.0.0.1", fake.port)  # status checked by default
     with pytest.raises(PrintError) as caught:
         printer.print_ticket(_slip())
     assert "缺纸" in caught.value.message_zh
@@ -141,8 +142,19 @@ def test_out_of_paper_is_refused_before_printing() -> None:
 def test_paper_present_prints_after_the_status_check() -> None:
     fake = FakePrinterPort(reply=_paper_reply(0x12))
     slip = _slip()
-    EscposNetworkPrinter("127.0.0.1", fake.port, check_paper=True).print_ticket(slip)
+    EscposNetworkPrinter("127.0.0.1", fake.port).print_ticket(slip)
     assert fake.close() == PAPER_STATUS_REQUEST + render_ticket_escpos(slip)
+
+
+def test_a_silent_printer_is_not_printed_to_by_default() -> None:
+    """Issue #9: no answer to DLE EOT is a failure, never a silent "printed"."""
+    fake = FakePrinterPort()  # accepts, never answers
+    printer = EscposNetworkPrinter("127.0.0.1", fake.port, timeout=0.5)
+    with pytest.raises(PrintError) as caught:
+        printer.print_ticket(_slip())
+    assert "did not answer" in str(caught.value)
+    assert "没有应答" in caught.value.message_zh
+    assert fake.close() == PAPER_STATUS_REQUEST  # the ticket itself was never sent
 
 
 def test_pdf_folder_printer_files_a_readable_pdf(tmp_path: Path) -> None:
