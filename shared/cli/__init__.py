@@ -15,14 +15,20 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from shared.cli import (
+    calendar_cmd,
     catalog_cmd,
     changes_cmd,
     db_cmd,
     demo_cmd,
+    kiosk_cmd,
+    org_cmd,
     priority_cmd,
+    settings_cmd,
+    terminal_cmd,
     ticket_cmd,
     tour_cmd,
     user_cmd,
+    window_cmd,
 )
 from shared.cli.context import CliContext, CliError
 from shared.errors import HallError
@@ -35,7 +41,13 @@ COMMAND_MODULES = [
     ticket_cmd,
     priority_cmd,
     catalog_cmd,
+    org_cmd,
+    settings_cmd,
+    calendar_cmd,
     tour_cmd,
+    window_cmd,
+    terminal_cmd,
+    kiosk_cmd,
 ]
 
 

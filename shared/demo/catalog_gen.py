@@ -7,6 +7,7 @@ and screens meet realistic text; the common matters citizens ask for always come
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -461,6 +462,7 @@ def generate_catalog(
     *,
     district_sites: list[str],
     subcentre_site: str,
+    subcentre_prefixes: Collection[str] | None = None,
     townships: list[tuple[str, str]],
     district_count: int = 1649,
     township_count: int = 256,
@@ -474,7 +476,9 @@ def generate_catalog(
     def add(dcode: str, name: str, events: list[str], audience: str, mtype: str) -> None:
         dname, prefix = dept[dcode]
         sites = list(district_sites)
-        if rng.random() < 0.35:
+        # Drawn for every matter so the generated catalog stays the same; offered at the
+        # sub-centre only when a queue there takes it (the catalog import checks that).
+        if rng.random() < 0.35 and (subcentre_prefixes is None or prefix in subcentre_prefixes):
             sites.append(subcentre_site)
         seen.add(name)
         specs.append(

@@ -124,6 +124,7 @@ def seed_demo(session: Session, seed: int = DEFAULT_SEED) -> dict[str, Any]:
         org_data.DEPARTMENTS,
         district_sites=["huarong"],
         subcentre_site="wuhan-new-city",
+        subcentre_prefixes={prefix for prefix, *_ in org_data.SUBCENTRE_QUEUES},
         townships=townships,
     )
     for spec in specs:

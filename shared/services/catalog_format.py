@@ -300,7 +300,7 @@ EXAMPLE_ROW = {
     "department": "区公安分局",
     "matter_type": "行政确认",
     "audience": "个人",
-    "sites": ["huarong", "wuhan-new-city"],
+    "sites": ["huarong"],
     "queue_prefix": "D",
     "location": "D区 公安户政窗口",
     "conditions": "本区户籍居民；未满十六周岁的由监护人陪同申领。",

@@ -6,7 +6,8 @@ UTF-8 with a BOM (Excel then opens it correctly); CSV read falls back to GB18030
 Excel on a Chinese Windows saves.
 
 :func:`import_catalog` checks every row — the cells, then the department, sites and queue
-against the database, then duplicates — before it writes anything. A file with any bad row
+against the database (the queue must exist at every site of the matter, since a visitor takes
+a ticket for it at each), then duplicates — before it writes anything. A file with any bad row
 raises :class:`CatalogImportError` listing each problem with its row number as the
 spreadsheet shows it (header = row 1), and nothing is written. Otherwise new codes are
 inserted and existing ones updated in the caller's transaction, which also gets one
@@ -243,8 +244,12 @@ def import_catalog(session: Session, path: Path, *, actor: str = SYSTEM_ACTOR) -
                     row_sites.append(sites[token])
         prefix = fields.get("queue_prefix", current.queue_prefix if current else "A")
         served_at = row_sites if row_sites is not None else (current.sites if current else [])
-        if served_at and not any((s.id, prefix) in queues for s in served_at):
-            messages.append(f"queue {prefix!r} is not served at any of the matter's sites")
+        # A ticket for the matter is taken at each of its sites, so each must have the queue.
+        messages.extend(
+            f"queue {prefix!r} does not exist at site {s.code!r}"
+            for s in served_at
+            if (s.id, prefix) not in queues
+        )
         problems.extend(RowProblem(number, m) for m in messages)
         parsed.append((fields, dept, row_sites))
     if problems:

@@ -20,15 +20,19 @@ from shared.services.org.entities import (
     save_site,
     save_window,
 )
+from shared.services.org.workbook import ImportReport, export, import_workbook, template
 
 __all__ = [
     "POLICY_ZH",
     "SITE_KIND_ZH",
     "DepartmentInfo",
+    "ImportReport",
     "QueueInfo",
     "SiteInfo",
     "WindowInfo",
+    "export",
     "get_queue",
+    "import_workbook",
     "list_departments",
     "list_queues",
     "list_sites",
@@ -39,4 +43,5 @@ __all__ = [
     "save_queue",
     "save_site",
     "save_window",
+    "template",
 ]

@@ -70,7 +70,7 @@ def test_the_template_imports_as_a_new_matter(
             select(AuditEntry).where(AuditEntry.action == "catalog.imported")
         ).one()
     assert guide.department == "区公安分局" and guide.queue_prefix == "D"
-    assert [c for c, _ in guide.sites] == ["huarong", "wuhan-new-city"]
+    assert [c for c, _ in guide.sites] == ["huarong"]
     assert guide.materials[0] == {"name": "居民身份证", "original": 1, "copy": 1}
     assert guide.legal_limit_text == "20个工作日" and guide.promised_limit_days == 15
     assert guide.life_events == ("出生", "上学") and guide.audience == ("个人",)
@@ -132,7 +132,11 @@ BAD_ROWS = [
     ({"audience": "游客"}, "bad audience '游客'"),
     (
         {"queue_prefix": "G", "sites": "wuhan-new-city"},
-        "queue 'G' is not served at any of the matter's sites",
+        "queue 'G' does not exist at site 'wuhan-new-city'",
+    ),
+    (  # issue #9: every site of the matter needs the queue, not just one of them
+        {"queue_prefix": "D", "sites": "huarong、wuhan-new-city"},
+        "queue 'D' does not exist at site 'wuhan-new-city'",
     ),
     ({"queue_prefix": "9"}, "bad queue '9'"),
     ({"active": "也许"}, "bad state '也许'"),
