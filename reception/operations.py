@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from shared.errors import NotFound
 from shared.services.settings import default_site, site_by_code
-from shared.services.staff import LoginOutcome, StaffInfo, authenticate, list_staff
+from shared.services.staff import LoginOutcome, StaffInfo, authenticate, change_own_password
 
 
 def site_name(session: Session, code: str | None) -> str:
@@ -42,8 +42,13 @@ def login(
     return run
 
 
-def staff_with_site_names(session: Session) -> tuple[list[StaffInfo], dict[str, str]]:
-    """Every account, and the names of the sites they belong to."""
-    rows = list_staff(session)
-    codes = {info.site_code for info in rows if info.site_code}
-    return rows, {code: site_name(session, code) for code in sorted(codes)}
+def change_password(username: str, current: str, new: str) -> Callable[[Session], StaffInfo]:
+    """An operation that replaces a reset (temporary) password with the one staff chose.
+
+    The service checks ``current`` again, so the console cannot skip the step.
+    """
+
+    def run(session: Session) -> StaffInfo:
+        return change_own_password(session, username, current, new)
+
+    return run

@@ -23,6 +23,7 @@ from reception.modules import builtin_registry
 from reception.registry import ModuleContext, ModuleRegistry
 from reception.views.console import ConsoleView
 from reception.views.login import LoginView
+from reception.views.password_change import PasswordChangeView
 from reception.views.startup import StartupView
 from shared.db import create_read_session_factory, engine_of, upgrade
 from shared.qt.feed import ChangeFeedWatcher
@@ -45,6 +46,9 @@ class ReceptionShell(QMainWindow):
         database_failed(str): the database could not be opened; the message shown.
         login_succeeded(object): a :class:`StaffInfo` signed in.
         login_failed(str): a login was refused; the message shown.
+        password_change_required(str): a reset account logged in (its username) and must
+            choose a new password before the console opens.
+        password_change_failed(str): the new password was refused; the message shown.
         logged_out(): the console went back to the login screen.
     """
 
@@ -52,6 +56,8 @@ class ReceptionShell(QMainWindow):
     database_failed = Signal(str)
     login_succeeded = Signal(object)
     login_failed = Signal(str)
+    password_change_required = Signal(str)
+    password_change_failed = Signal(str)
     logged_out = Signal()
 
     def __init__(
@@ -71,18 +77,26 @@ class ReceptionShell(QMainWindow):
         self._site_code = site_code
         self._closed = False
         self.runner = TaskRunner(factory, self._read_factory, parent=self)
-        self.watcher = ChangeFeedWatcher(self._read_factory, parent=self)
+        # The console keeps the feed short: old changes are pruned from here now and then.
+        self.watcher = ChangeFeedWatcher(self._read_factory, parent=self, prune_factory=factory)
         self.console: ConsoleView | None = None
+        # A reset account between its login and its new password: who, the site to show, and
+        # the temporary password (checked again by the service; dropped once used).
+        self._pending_change: tuple[StaffInfo, str | None, str] | None = None
 
         self.pages = QStackedWidget()
         self.startup_view = StartupView()
         self.login_view = LoginView()
+        self.password_view = PasswordChangeView()
         self.pages.addWidget(self.startup_view)
         self.pages.addWidget(self.login_view)
+        self.pages.addWidget(self.password_view)
         self.setCentralWidget(self.pages)
 
         self.startup_view.retry_requested.connect(self.on_startup_retry_requested)
         self.login_view.login_submitted.connect(self.on_login_submitted)
+        self.password_view.password_submitted.connect(self.on_password_submitted)
+        self.password_view.cancelled.connect(self.on_password_cancelled)
         self.watcher.connection_changed.connect(self.on_feed_connection_changed)
 
     # -- start-up -------------------------------------------------------------------------
@@ -125,17 +139,56 @@ class ReceptionShell(QMainWindow):
         self.login_view.set_busy(True)
         self.runner.submit(
             operations.login(username, password, self._site_code),
-            guarded(self, self.on_login_checked),
+            guarded(self, lambda result: self.on_login_checked(result, password)),
             guarded(self, self.on_login_crashed),
         )
 
-    def on_login_checked(self, result: tuple[LoginOutcome, str | None]) -> None:
+    def on_login_checked(self, result: tuple[LoginOutcome, str | None], password: str) -> None:
         outcome, site = result
         if outcome.staff is None:
             assert outcome.error is not None
             self._refuse(outcome.error.message_zh)
             return
+        if outcome.must_change_password:
+            self._pending_change = (outcome.staff, site, password)
+            self.login_view.reset()
+            self.password_view.start(outcome.staff.display_name)
+            self.pages.setCurrentWidget(self.password_view)
+            self.password_change_required.emit(outcome.staff.username)
+            return
         self.enter_console(outcome.staff, site)
+
+    # -- the new-password step after a reset ----------------------------------------------
+
+    @Slot(str)
+    def on_password_submitted(self, new_password: str) -> None:
+        if self._pending_change is None:
+            return
+        staff, _site, current = self._pending_change
+        self.password_view.set_busy(True)
+        self.runner.submit(
+            operations.change_password(staff.username, current, new_password),
+            guarded(self, self.on_password_changed),
+            guarded(self, self.on_password_change_failed),
+        )
+
+    def on_password_changed(self, staff: StaffInfo) -> None:
+        if self._pending_change is None:
+            return
+        _staff, site, _current = self._pending_change
+        self._pending_change = None
+        self.enter_console(staff, site)
+
+    def on_password_change_failed(self, exc: BaseException) -> None:
+        message = user_message(exc, "change_password")
+        self.password_view.show_error(message)
+        self.password_change_failed.emit(message)
+
+    @Slot()
+    def on_password_cancelled(self) -> None:
+        self._pending_change = None
+        self.login_view.reset()
+        self.pages.setCurrentWidget(self.login_view)
 
     def on_login_crashed(self, exc: BaseException) -> None:
         self._refuse(user_message(exc, "login"))

@@ -1,20 +1,20 @@
 """The console's modules, one file each, and the registry that lists them.
 
-To add a module: write ``reception/modules/<name>.py`` with ``register(registry)`` calling
-``registry.register_module(key, title, roles, factory)``, and add it to :data:`MODULE_FILES`
-in navigation order. A module that replaces a placeholder removes its entry from
-``pending.PENDING`` (a duplicate key fails at start-up).
+To add a module: write ``reception/modules/<name>.py`` (or a package, like ``admin/``) with
+``register(registry)`` calling ``registry.register_module(key, title, roles, factory)``, and
+add it to :data:`MODULE_FILES` in navigation order. A module that replaces a placeholder
+removes its entry from ``pending.PENDING`` (a duplicate key fails at start-up).
 """
 
 from __future__ import annotations
 
 from reception.modules import (
+    admin,
     calling,
     guide_lookup,
     live,
     pending,
     priority_inbox,
-    staff_admin,
     ticket_desk,
     tours,
 )
@@ -22,7 +22,7 @@ from reception.registry import ModuleRegistry
 
 #: Registration order is navigation order (the 取号台 is registered first, with the
 #: console's terminal code).
-MODULE_FILES = (calling, priority_inbox, tours, pending, staff_admin, live)
+MODULE_FILES = (calling, priority_inbox, tours, pending, admin, live)
 
 
 def builtin_registry(terminal: str = ticket_desk.DEFAULT_TERMINAL) -> ModuleRegistry:

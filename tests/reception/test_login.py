@@ -1,4 +1,5 @@
-"""Logging in and out of the console, and what each role sees (issue #2, item 9)."""
+"""Logging in and out of the console, and what each role sees (issue #2, item 9); the forced
+new password after a reset (issue #9)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from reception import operations
+from reception.shell import ReceptionShell
 from shared.db import create_session_factory, engine_of
 from shared.demo.org_data import DEMO_PASSWORD
-from shared.services.staff import set_disabled
+from shared.models import Staff
+from shared.services.staff import reset_password, set_disabled, verify_password
 from tests.reception.conftest import (
     OFFSCREEN_NOISE,
     SIGNAL_TIMEOUT_MS,
@@ -224,3 +228,73 @@ def test_submit_is_blocked_while_checking(
         submit_login(qtbot, shell, "guide1", DEMO_PASSWORD)
         assert not shell.login_view.submit.isEnabled()
         assert shell.login_view.submit.text() == "正在登录…"
+
+
+def _reset(url: str, username: str) -> str:
+    factory = create_session_factory(url)
+    with factory.begin() as session:
+        temporary = reset_password(session, username)
+    engine_of(factory).dispose()
+    return temporary
+
+
+def _type_new_password(qtbot: QtBot, shell: ReceptionShell, new: str, again: str) -> None:
+    view = shell.password_view
+    view.new_password.clear()
+    view.confirm.clear()
+    qtbot.keyClicks(view.new_password, new)
+    qtbot.keyClicks(view.confirm, again)
+    qtbot.mouseClick(view.submit, Qt.MouseButton.LeftButton)
+
+
+def test_reset_password_must_be_changed_at_login(
+    qtbot: QtBot, open_shell: ShellMaker, seeded_sqlite_url: str
+) -> None:
+    temporary = _reset(seeded_sqlite_url, "guide1")
+    shell = open_shell(seeded_sqlite_url)
+    with qtbot.wait_signal(shell.password_change_required, timeout=SIGNAL_TIMEOUT_MS) as asked:
+        submit_login(qtbot, shell, "guide1", temporary)
+    assert asked.args == ["guide1"]
+    assert shell.pages.currentWidget() is shell.password_view and shell.console is None
+    view = shell.password_view
+
+    with qtbot.assert_not_emitted(view.password_submitted):
+        _type_new_password(qtbot, shell, "my-new-pass", "my-other-pass")
+    assert view.message.text() == "两次输入的新密码不一致。"
+    for bad, reason in (("short", "密码至少需要8位。"), (temporary, "新密码不能与原密码相同。")):
+        with qtbot.wait_signal(shell.password_change_failed, timeout=SIGNAL_TIMEOUT_MS) as failed:
+            _type_new_password(qtbot, shell, bad, bad)
+        assert failed.args == [reason] and view.message.text() == reason
+        assert shell.console is None
+
+    with qtbot.wait_signal(shell.login_succeeded, timeout=SIGNAL_TIMEOUT_MS):
+        _type_new_password(qtbot, shell, "my-new-pass", "my-new-pass")
+    assert shell.console is not None and shell.pages.currentWidget() is shell.console
+
+    factory = create_session_factory(seeded_sqlite_url)
+    with factory() as session:
+        stored = session.scalar(select(Staff).where(Staff.username == "guide1"))
+        assert stored is not None and not stored.must_change_password
+        assert verify_password("my-new-pass", stored.password_hash)
+    engine_of(factory).dispose()
+
+    # Next time the new password opens the console directly.
+    with qtbot.wait_signal(shell.logged_out, timeout=SIGNAL_TIMEOUT_MS):
+        qtbot.mouseClick(shell.console.logout_button, Qt.MouseButton.LeftButton)
+    with qtbot.assert_not_emitted(shell.password_change_required):
+        log_in(qtbot, shell, "guide1", "my-new-pass")
+
+
+def test_leaving_the_new_password_step_changes_nothing(
+    qtbot: QtBot, open_shell: ShellMaker, seeded_sqlite_url: str
+) -> None:
+    temporary = _reset(seeded_sqlite_url, "docent1")
+    shell = open_shell(seeded_sqlite_url)
+    with qtbot.wait_signal(shell.password_change_required, timeout=SIGNAL_TIMEOUT_MS):
+        submit_login(qtbot, shell, "docent1", temporary)
+    qtbot.mouseClick(shell.password_view.cancel, Qt.MouseButton.LeftButton)
+    assert shell.pages.currentWidget() is shell.login_view and shell.console is None
+    # The temporary password still leads to the new-password step, never to the console.
+    with qtbot.wait_signal(shell.password_change_required, timeout=SIGNAL_TIMEOUT_MS):
+        submit_login(qtbot, shell, "docent1", temporary)
+    assert shell.console is None

@@ -1,0 +1,325 @@
+"""管理 → 自助机密码 (issue #9): the kiosk admin PIN per site or per terminal.
+
+The table shows, for the whole hall, each site and each terminal, whether a PIN opens its
+kiosks and where it comes from (set here, or inherited from the site or the hall) — never the
+PIN — and whether its pad is locked after wrong guesses. A new PIN is typed twice, masked,
+and goes to :mod:`shared.services.kiosk_pin` (hashed, audited with the signed-in staff
+member) through :mod:`reception.modules.admin.pin_ops`; 解除锁定 clears a lockout. The page
+reloads when the change feed brings settings, terminals or organisation changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reception.callbacks import guarded
+from reception.errors import user_message
+from reception.i18n import QT_TRANSLATE_NOOP, translate
+from reception.modules.admin.pin_ops import (
+    HALL,
+    SITE,
+    PinRow,
+    load_pins,
+    set_pin_op,
+    unlock_op,
+)
+from reception.modules.admin.widgets import message_label, show_message
+from reception.registry import ModuleContext
+from reception.views.tables import read_only_table
+from shared.changes import ChangeRecord, touches
+from shared.clock import to_local, utcnow
+from shared.services.kiosk_pin import LOCKOUT, MAX_FAILURES
+
+CONTEXT = "KioskPinPage"
+KINDS = ("setting", "terminal", "organisation")
+COLUMNS = ("范围", "名称", "站点", "密码", "错误次数", "锁定")
+SCOPES = {
+    "hall": QT_TRANSLATE_NOOP(CONTEXT, "全局"),
+    "site": QT_TRANSLATE_NOOP(CONTEXT, "站点"),
+    "terminal": QT_TRANSLATE_NOOP(CONTEXT, "终端"),
+}
+SOURCES = {
+    "own": QT_TRANSLATE_NOOP(CONTEXT, "已设置"),
+    "site": QT_TRANSLATE_NOOP(CONTEXT, "沿用站点密码"),
+    "hall": QT_TRANSLATE_NOOP(CONTEXT, "沿用全局密码"),
+    "none": QT_TRANSLATE_NOOP(CONTEXT, "未设置（自助机无法退出）"),
+}
+for _word in COLUMNS:
+    QT_TRANSLATE_NOOP(CONTEXT, _word)
+
+
+def _pin_field(name: str, accessible: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setAccessibleName(accessible)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMaxLength(12)
+    field.setInputMethodHints(
+        Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
+    )
+    return field
+
+
+class KioskPinPage(QWidget):
+    """The 自助机密码 page of 管理.
+
+    Signals:
+        pins_loaded(list): the table was (re)filled with these :class:`PinRow`.
+        pin_saved(str): a PIN was set; the scope (``site:CODE``, ``terminal:CODE``, ``hall``).
+        pin_failed(str): setting a PIN or unlocking was refused; the Chinese reason shown.
+        unlocked(bool): a lockout was cleared (True when the pad had been locked).
+    """
+
+    pins_loaded = Signal(list)
+    pin_saved = Signal(str)
+    pin_failed = Signal(str)
+    unlocked = Signal(bool)
+
+    def __init__(self, context: ModuleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("admin_kiosk_pin")
+        self._context = context
+        self._loading = False
+        self._stale = False
+        self.rows: list[PinRow] = []
+
+        title = QLabel(self.tr("自助机密码"))
+        title.setProperty("role", "title")
+        intro = QLabel(
+            self.tr(
+                "工作人员退出自助机时输入此密码。终端密码优先于站点密码，站点密码优先于全局密码。"
+            )
+        )
+        intro.setProperty("role", "muted")
+        intro.setWordWrap(True)
+        self.table = read_only_table(
+            [translate(CONTEXT, c) for c in COLUMNS], self.tr("自助机密码设置情况")
+        )
+        self.table.setObjectName("pin_table")
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+        self.target = QLabel(self.tr("请在左侧选择全局、站点或终端。"))
+        self.target.setObjectName("pin_target")
+        self.target.setWordWrap(True)
+        self.pin = _pin_field("pin_new", self.tr("新密码"))
+        self.again = _pin_field("pin_again", self.tr("再次输入新密码"))
+        rule = QLabel(self.tr("6 至 12 位数字，不能是重复或连续的数字。"))
+        rule.setProperty("role", "muted")
+        rule.setWordWrap(True)
+        self.save_button = QPushButton(self.tr("保存密码"))
+        self.save_button.setObjectName("pin_save")
+        self.save_button.setProperty("role", "primary")
+        self.save_button.setAccessibleName(self.tr("保存自助机密码"))
+        self.unlock_button = QPushButton(self.tr("解除锁定"))
+        self.unlock_button.setObjectName("pin_unlock")
+        self.unlock_button.setAccessibleName(self.tr("解除所选自助机的密码锁定"))
+        self.message = message_label("pin_message")
+
+        card = QFrame()
+        card.setObjectName("pin_card")
+        card.setProperty("role", "card")
+        card.setFixedWidth(480)
+        heading = QLabel(self.tr("设置密码"))
+        heading.setProperty("role", "title")
+        lock_heading = QLabel(self.tr("输错锁定"))
+        lock_heading.setProperty("role", "title")
+        lock_note = QLabel(
+            self.tr("自助机上连续输错 {n} 次密码，会锁定 {minutes} 分钟。可在此提前解除。").format(
+                n=MAX_FAILURES, minutes=int(LOCKOUT.total_seconds() // 60)
+            )
+        )
+        lock_note.setProperty("role", "muted")
+        lock_note.setWordWrap(True)
+        form = QFormLayout()
+        form.setSpacing(12)
+        form.addRow(self.tr("新密码(&N)"), self.pin)
+        form.addRow(self.tr("再输一次(&A)"), self.again)
+        card_layout = QVBoxLayout(card)
+        card_layout.setContentsMargins(20, 20, 20, 20)
+        card_layout.setSpacing(12)
+        card_layout.addWidget(heading)
+        card_layout.addWidget(self.target)
+        card_layout.addLayout(form)
+        card_layout.addWidget(rule)
+        card_layout.addWidget(self.save_button)
+        card_layout.addWidget(self.message)
+        card_layout.addSpacing(24)
+        card_layout.addWidget(lock_heading)
+        card_layout.addWidget(lock_note)
+        card_layout.addWidget(self.unlock_button)
+        card_layout.addStretch(1)
+
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.refresh_button.setObjectName("pin_refresh")
+        self.refresh_button.setAccessibleName(self.tr("刷新密码和锁定情况"))
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(title)
+        heading_row.addStretch(1)
+        heading_row.addWidget(self.refresh_button)
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        left.addLayout(heading_row)
+        left.addWidget(intro)
+        left.addWidget(self.table, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(16)
+        layout.addLayout(left, 1)
+        layout.addWidget(card)
+
+        self.refresh_button.clicked.connect(self.on_refresh_clicked)
+        self.table.itemSelectionChanged.connect(self.on_table_selection_changed)
+        self.save_button.clicked.connect(self.on_save_clicked)
+        self.unlock_button.clicked.connect(self.on_unlock_clicked)
+        context.hub.changes_arrived.connect(self.on_changes_arrived)
+        self.on_table_selection_changed()
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the PIN state in the background (once more afterwards if asked meanwhile)."""
+        if self._loading:
+            self._stale = True
+            return
+        self._loading = True
+        self._context.runner.submit(
+            load_pins,
+            guarded(self, self.on_pins_ready),
+            guarded(self, self._load_failed),
+            write=False,
+        )
+
+    @Slot()
+    def on_refresh_clicked(self) -> None:
+        # A lockout on a kiosk is audited but not carried by the change feed: look again.
+        self.reload()
+
+    @Slot(list)
+    def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
+        if touches(batch, *KINDS):
+            self.reload()
+
+    def on_pins_ready(self, rows: list[PinRow]) -> None:
+        self._loading = False
+        selected = self.selected()
+        self.rows = rows
+        now = utcnow()
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            locked = row.locked_until is not None and row.locked_until > now
+            values = (
+                translate(CONTEXT, SCOPES[row.target.kind]),
+                row.target.name if row.target.kind != HALL else self.tr("全部站点（默认）"),
+                row.site_name,
+                translate(CONTEXT, SOURCES[row.source]),
+                str(row.failures) if row.target.kind != HALL else "",
+                self.tr("锁定至 {time}").format(time=to_local(row.locked_until).strftime("%H:%M"))
+                if locked and row.locked_until is not None
+                else "",
+            )
+            for column, value in enumerate(values):
+                self.table.setItem(index, column, QTableWidgetItem(value))
+        if selected is not None:
+            self.select(selected.target.kind, selected.target.code)
+        self.on_table_selection_changed()
+        if self._stale:
+            self._stale = False
+            self.reload()
+        self.pins_loaded.emit(rows)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        show_message(self.message, user_message(exc, "kiosk_pin_list"))
+
+    # -- selection ----------------------------------------------------------------------------
+
+    def selected(self) -> PinRow | None:
+        """The selected line, if any."""
+        chosen = self.table.selectionModel().selectedRows()
+        index = chosen[0].row() if chosen else -1
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def select(self, kind: str, code: str | None) -> None:
+        """Select the line of the hall, a site or a terminal (tests; after a reload)."""
+        for index, row in enumerate(self.rows):
+            if row.target.kind == kind and row.target.code == code:
+                self.table.selectRow(index)
+                return
+
+    @Slot()
+    def on_table_selection_changed(self) -> None:
+        row = self.selected()
+        self.save_button.setEnabled(row is not None)
+        self.unlock_button.setEnabled(row is not None and row.target.kind != HALL)
+        if row is None:
+            self.target.setText(self.tr("请在左侧选择全局、站点或终端。"))
+        elif row.target.kind == HALL:
+            self.target.setText(self.tr("全局密码：没有自己密码的站点和终端都用它。"))
+        elif row.target.kind == SITE:
+            self.target.setText(self.tr("站点：{name}").format(name=row.target.name))
+        else:
+            self.target.setText(self.tr("终端：{name}").format(name=row.target.name))
+
+    # -- actions ------------------------------------------------------------------------------
+
+    @Slot()
+    def on_save_clicked(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        self.message.hide()
+        self.save_button.setEnabled(False)
+        operation = set_pin_op(self._context.staff, row.target, self.pin.text(), self.again.text())
+        self._context.runner.submit(
+            operation, guarded(self, self._pin_saved), guarded(self, self._refused)
+        )
+
+    def _pin_saved(self, scope: str) -> None:
+        self.pin.clear()
+        self.again.clear()
+        self.save_button.setEnabled(self.selected() is not None)
+        show_message(
+            self.message, self.tr("密码已保存。请告知需要的工作人员，不要写在自助机旁。"), ok=True
+        )
+        self.pin_saved.emit(scope)
+        self.reload()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(self.selected() is not None)
+        message = user_message(exc, "kiosk_pin")
+        show_message(self.message, message)
+        self.pin_failed.emit(message)
+
+    @Slot()
+    def on_unlock_clicked(self) -> None:
+        row = self.selected()
+        if row is None or row.target.kind == HALL:
+            return
+        self._context.runner.submit(
+            unlock_op(self._context.staff, row.target),
+            guarded(self, self._unlocked),
+            guarded(self, self._refused),
+        )
+
+    def _unlocked(self, was_locked: bool) -> None:
+        text = (
+            self.tr("已解除锁定。")
+            if was_locked
+            else self.tr("该自助机没有被锁定，已清零错误次数。")
+        )
+        show_message(self.message, text, ok=True)
+        self.unlocked.emit(was_locked)
+        self.reload()
