@@ -415,7 +415,7 @@ class GuideFlow(QObject):
 
     def on_feed_changes_arrived(self, batch: list[ChangeRecord]) -> None:
         """A catalog change: browse choices are read again (search refreshes by itself)."""
-        if any(c.kind == "catalog" for c in batch):
+        if any(c.kind in ("catalog", "resync") for c in batch):
             self._menu = None
             self.browse_screen.menu = None
 

@@ -40,7 +40,7 @@ from reception.i18n import QT_TRANSLATE_NOOP
 from reception.modules.priority_dialogs import AssignDialog, ContactDialog, NoteDialog
 from reception.modules.priority_inbox_view import PriorityInboxView
 from reception.registry import ModuleContext, ModuleRegistry
-from shared.changes import ChangeRecord
+from shared.changes import ChangeRecord, touches
 from shared.clock import to_local, utcnow
 from shared.errors import NotFound
 from shared.qt.theme import tokens_for
@@ -196,7 +196,7 @@ class PriorityInboxPage(PriorityInboxView):
     @Slot(list)
     def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
         ours = [record for record in batch if record.kind == CHANGE_KIND]
-        if not ours:
+        if not ours and not touches(batch, CHANGE_KIND):  # a resync reloads too
             return
         self._fresh += [r.entity_id for r in ours if r.action == "created"]
         self.reload()

@@ -49,7 +49,7 @@ from reception.modules.tours_calendar import DayCalendar
 from reception.modules.tours_detail import TourDetail
 from reception.modules.tours_week import WeekCalendar
 from reception.registry import ModuleContext, ModuleRegistry
-from shared.changes import ChangeRecord
+from shared.changes import ChangeRecord, touches
 from shared.rendering.tour_slip import TourSlip
 from shared.services.tours_views import TourView
 
@@ -272,7 +272,7 @@ class ToursPage(QWidget):
 
     @Slot(list)
     def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
-        if any(record.kind == CHANGE_KIND for record in batch):
+        if touches(batch, CHANGE_KIND):
             self.reload()
 
     # -- navigation ------------------------------------------------------------------------

@@ -155,6 +155,13 @@ def _buddied(root: QWidget) -> set[int]:
     }
 
 
+def _inner_part(widget: QWidget) -> bool:
+    """The text field inside a spin box or an editable combo box: a part of that control,
+    which is judged (target, name, contrast) as a whole."""
+    parent = widget.parentWidget()
+    return isinstance(widget, QLineEdit) and isinstance(parent, QAbstractSpinBox | QComboBox)
+
+
 def _visible(root: QWidget) -> list[QWidget]:
     return [root, *(w for w in root.findChildren(QWidget) if w.isVisibleTo(root))]
 
@@ -164,7 +171,7 @@ def check_accessibility(widget: QWidget, tokens: Tokens) -> list[Problem]:
     problems: list[Problem] = []
     buddied = _buddied(widget)
     for w in _visible(widget):
-        if isinstance(w, NOT_JUDGED):
+        if isinstance(w, NOT_JUDGED) or _inner_part(w):
             continue
         interactive = isinstance(w, INTERACTIVE)
         if interactive:

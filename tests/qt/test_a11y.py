@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from shared.qt.a11y import check_accessibility, contrast_ratio, effective_background, foreground
@@ -102,6 +110,20 @@ def test_catches_an_unlabelled_field(qtbot: QtBot, themed: QWidget) -> None:
     themed.layout().addWidget(field)
     _show(qtbot, themed)
     assert [p.kind for p in check_accessibility(themed, NORMAL)] == ["name"]
+
+
+def test_a_spin_box_is_judged_as_one_control(qtbot: QtBot, themed: QWidget) -> None:
+    """Its inner text field is a part, not a second target (issue #9 管理 pages); the outer
+    control is still judged: unnamed, it is caught."""
+    spin = QSpinBox()
+    spin.setMinimumSize(120, 48)
+    themed.layout().addWidget(spin)
+    _show(qtbot, themed)
+    assert [(p.kind, type(p.widget).__name__) for p in check_accessibility(themed, NORMAL)] == [
+        ("name", "QSpinBox")
+    ]
+    spin.setAccessibleName("默认办理时长")
+    assert check_accessibility(themed, NORMAL) == []
 
 
 def test_hidden_widgets_are_not_judged(qtbot: QtBot, themed: QWidget) -> None:

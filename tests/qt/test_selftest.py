@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.db import SCHEMA_HEAD
 from shared.qt.selftest import run_selftest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +43,7 @@ def test_selftest_passes_with_a_working_window(
     assert lines[-1] == "selftest kiosk: OK"
     for step in ("resources", "database", "postgres driver", "ticket pdf", "qt", "window"):
         assert any(line.startswith(f"selftest kiosk: {step} ok") for line in lines), lines
-    assert any("(rev 0001" in line for line in lines)
+    assert any(f"(rev {SCHEMA_HEAD}" in line for line in lines)
 
 
 def test_selftest_names_the_failing_step_without_traceback(
