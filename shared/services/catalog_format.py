@@ -16,7 +16,8 @@ lists use a small syntax that a clerk can type in Excel:
 
 Everything here is pure (no database): :func:`parse_row` turns one row's cells into field
 values or problems; :func:`format_row` does the reverse, so export then import gives the
-same values.
+same values. Each problem is a :class:`Reason` in both languages: English for the CLI and
+logs, Chinese for the console's screens.
 """
 
 from __future__ import annotations
@@ -83,8 +84,20 @@ MATERIAL_RE = re.compile(r"^(?P<name>.*)[(（](?P<spec>[^()（）]*)[)）]$", re
 COUNT_RE = re.compile(r"^(原件|复印件)\s*(\d+)\s*份?$")
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a cell or row does not read, in English (CLI, logs) and Chinese (screens)."""
+
+    message: str
+    message_zh: str
+
+
 class CellError(ValueError):
-    """A cell that does not read; the message names the problem (English)."""
+    """A cell that does not read; ``str()`` is the English reason, ``reason`` both."""
+
+    def __init__(self, message: str, message_zh: str) -> None:
+        super().__init__(message)
+        self.reason = Reason(message, message_zh)
 
 
 def cell_text(value: Any) -> str:
@@ -103,18 +116,27 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in LIST_SPLIT.split(text) if part.strip()]
 
 
-def parse_days(text: str, what: str) -> int:
-    """``即办`` → 0, ``15`` / ``15个工作日`` → 15."""
+def parse_days(text: str, what: str, what_zh: str) -> int:
+    """``即办`` → 0, ``15`` / ``15个工作日`` → 15; ``what``/``what_zh`` name the limit."""
     if not text:
-        raise CellError(f"missing {what} (write {INSTANT} or a number of working days)")
+        raise CellError(
+            f"missing {what} (write {INSTANT} or a number of working days)",
+            f"{what_zh}未填写（填 {INSTANT} 或工作日数）",
+        )
     if text == INSTANT:
         return 0
     match = DAYS_RE.match(text)
     if match is None:
-        raise CellError(f"bad {what} {text!r}: write {INSTANT} or a number of working days")
+        raise CellError(
+            f"bad {what} {text!r}: write {INSTANT} or a number of working days",
+            f"{what_zh}“{text}”有误：请填 {INSTANT} 或工作日数",
+        )
     days = int(match.group(1))
     if days > MAX_DAYS:
-        raise CellError(f"bad {what} {text!r}: more than {MAX_DAYS} working days")
+        raise CellError(
+            f"bad {what} {text!r}: more than {MAX_DAYS} working days",
+            f"{what_zh}“{text}”有误：不能超过 {MAX_DAYS} 个工作日",
+        )
     return days
 
 
@@ -143,7 +165,10 @@ def parse_materials(text: str) -> list[dict[str, Any]]:
         if not item:
             continue
         if not _balanced(item):
-            raise CellError(f"bad materials {item!r}: unbalanced brackets")
+            raise CellError(
+                f"bad materials {item!r}: unbalanced brackets",
+                f"申请材料“{item}”有误：括号不成对",
+            )
         name, original, copy = item, 1, 0
         match = MATERIAL_RE.match(item)
         spec = match.group("spec").strip() if match else ""
@@ -153,18 +178,27 @@ def parse_materials(text: str) -> list[dict[str, Any]]:
             for part in re.split(r"[,，、\s]+", spec):
                 count = COUNT_RE.match(part)
                 if count is None or count.group(1) in seen:
-                    raise CellError(f"bad materials {item!r}: write counts as (原件N,复印件N)")
+                    raise CellError(
+                        f"bad materials {item!r}: write counts as (原件N,复印件N)",
+                        f"申请材料“{item}”有误：份数请写成 (原件N,复印件N)",
+                    )
                 seen.add(count.group(1))
                 if count.group(1) == "原件":
                     original = int(count.group(2))
                 else:
                     copy = int(count.group(2))
             if original == copy == 0:
-                raise CellError(f"bad materials {item!r}: needs at least one original or copy")
+                raise CellError(
+                    f"bad materials {item!r}: needs at least one original or copy",
+                    f"申请材料“{item}”有误：原件和复印件至少要有一份",
+                )
         if not name:
-            raise CellError(f"bad materials {item!r}: the material has no name")
+            raise CellError(
+                f"bad materials {item!r}: the material has no name",
+                f"申请材料“{item}”有误：缺少材料名称",
+            )
         if any(m["name"] == name for m in materials):
-            raise CellError(f"bad materials: {name!r} is listed twice")
+            raise CellError(f"bad materials: {name!r} is listed twice", f"申请材料“{name}”重复填写")
         materials.append({"name": name, "original": original, "copy": copy})
     return materials
 
@@ -194,7 +228,10 @@ def parse_audience(text: str) -> str:
     tags = split_list(text)
     unknown = [t for t in tags if t not in AUDIENCES]
     if unknown or not tags:
-        raise CellError(f"bad audience {text!r}: write 个人, 法人 or 个人、法人")
+        raise CellError(
+            f"bad audience {text!r}: write 个人, 法人 or 个人、法人",
+            f"服务对象“{text}”有误：请填 个人、法人 或 个人、法人（两者）",
+        )
     return "、".join(a for a in AUDIENCES if a in tags)
 
 
@@ -209,17 +246,23 @@ def check_url(text: str) -> str:
         or any(c.isspace() for c in text)
         or len(text) > MAX_URL
     ):
-        raise CellError(f"bad online URL {text!r}: write an http:// or https:// address")
+        raise CellError(
+            f"bad online URL {text!r}: write an http:// or https:// address",
+            f"网上办理地址“{text}”有误：请填 http:// 或 https:// 开头的网址",
+        )
     return text
 
 
-def parse_row(cells: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+def parse_row(cells: dict[str, str]) -> tuple[dict[str, Any], list[Reason]]:
     """One row's cells (by column key, only the columns the file has) → fields, problems.
 
     Fields that need the database (department, sites, queue) stay as text for the caller.
     """
     fields: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[Reason] = []
+
+    def add(message: str, message_zh: str) -> None:
+        problems.append(Reason(message, message_zh))
 
     def read(key: str, reader: Any) -> None:
         if key not in cells:
@@ -227,56 +270,74 @@ def parse_row(cells: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         try:
             fields[key] = reader(cells[key])
         except CellError as exc:
-            problems.append(str(exc))
+            problems.append(exc.reason)
 
     for key in ("code", "name", "department", "matter_type", "sites"):
         if key in cells and not cells[key]:
-            problems.append(f"missing {key.replace('_', ' ')}")
+            add(f"missing {key.replace('_', ' ')}", f"{COLUMN_BY_KEY[key].header}未填写")
     code = cells.get("code", "")
     if code and not CODE_RE.match(code):
-        problems.append(f"bad code {code!r}: use letters, digits, '.', '_' or '-'")
+        add(
+            f"bad code {code!r}: use letters, digits, '.', '_' or '-'",
+            f"事项编码“{code}”有误：只能用字母、数字和 . _ -",
+        )
     for key, limit in MAX_LENGTHS.items():
         if len(cells.get(key, "")) > limit:
-            problems.append(f"{key} too long (at most {limit} characters)")
+            add(
+                f"{key} too long (at most {limit} characters)",
+                f"{COLUMN_BY_KEY[key].header}太长（最多 {limit} 个字）",
+            )
     mtype = cells.get("matter_type", "")
     if mtype and mtype not in MATTER_TYPES:
-        problems.append(f"bad type {mtype!r}: one of {', '.join(MATTER_TYPES)}")
+        add(
+            f"bad type {mtype!r}: one of {', '.join(MATTER_TYPES)}",
+            f"事项类型“{mtype}”有误：应为 {'、'.join(MATTER_TYPES)} 之一",
+        )
     for key in ("code", "name", "department", "matter_type", "location", "conditions", "fee"):
         if key in cells:
             fields[key] = cells[key]
     if "phone" in cells:
         if cells["phone"] and not PHONE_RE.match(cells["phone"]):
-            problems.append(f"bad phone number {cells['phone']!r}")
+            add(f"bad phone number {cells['phone']!r}", f"咨询电话“{cells['phone']}”有误")
         fields["phone"] = cells["phone"]
     if "sites" in cells:
         fields["sites"] = split_list(cells["sites"])
     if "queue_prefix" in cells:
         prefix = cells["queue_prefix"].upper() or "A"
         if not QUEUE_RE.match(prefix):
-            problems.append(f"bad queue {cells['queue_prefix']!r}: a letter such as A")
+            add(
+                f"bad queue {cells['queue_prefix']!r}: a letter such as A",
+                f"取号队列“{cells['queue_prefix']}”有误：应为队列字母，如 A",
+            )
         fields["queue_prefix"] = prefix
     read("audience", parse_audience)
     read("materials", parse_materials)
     read("steps", parse_steps)
-    read("legal_limit_days", lambda t: parse_days(t, "legal time limit"))
-    read("promised_limit_days", lambda t: parse_days(t, "promised time limit"))
+    read("legal_limit_days", lambda t: parse_days(t, "legal time limit", "法定时限"))
+    read("promised_limit_days", lambda t: parse_days(t, "promised time limit", "承诺时限"))
     read("online_url", check_url)
     read("life_events", split_list)
     if "visits" in cells:
         text = cells["visits"] or "1"
         if not text.isdigit() or int(text) > MAX_VISITS:
-            problems.append(f"bad number of visits {cells['visits']!r}: 0 to {MAX_VISITS}")
+            add(
+                f"bad number of visits {cells['visits']!r}: 0 to {MAX_VISITS}",
+                f"到现场次数“{cells['visits']}”有误：应为 0 到 {MAX_VISITS} 的整数",
+            )
         else:
             fields["visits"] = int(text)
     if "active" in cells:
         word = cells["active"] or "在用"
         if word not in ACTIVE_WORDS:
-            problems.append(f"bad state {cells['active']!r}: 在用 or 停用")
+            add(
+                f"bad state {cells['active']!r}: 在用 or 停用",
+                f"状态“{cells['active']}”有误：应为 在用 或 停用",
+            )
         else:
             fields["active"] = ACTIVE_WORDS[word]
     legal, promised = fields.get("legal_limit_days"), fields.get("promised_limit_days")
     if legal is not None and promised is not None and promised > legal:
-        problems.append("the promised time limit exceeds the legal one")
+        add("the promised time limit exceeds the legal one", "承诺时限超过了法定时限")
     return fields, problems
 
 

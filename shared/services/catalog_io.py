@@ -12,11 +12,15 @@ raises :class:`CatalogImportError` listing each problem with its row number as t
 spreadsheet shows it (header = row 1), and nothing is written. Otherwise new codes are
 inserted and existing ones updated in the caller's transaction, which also gets one
 ``catalog`` change and one audit entry. Matters not in the file are left as they are.
+
+Every problem and every refusal is in two languages: ``message`` (and ``str()``) in English
+for the CLI, ``message_zh`` in Chinese for the console's screens.
 """
 
 from __future__ import annotations
 
 import csv
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +37,7 @@ from shared.services.catalog_format import (
     COLUMN_BY_HEADER,
     COLUMNS,
     EXAMPLE_ROW,
+    Reason,
     cell_text,
     format_row,
     parse_row,
@@ -78,10 +83,14 @@ PLAIN_FIELDS = (
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Why one row (spreadsheet numbering, header = 1) cannot be imported."""
+    """Why one row (spreadsheet numbering, header = 1) cannot be imported.
+
+    ``message`` is English (the CLI, ``str()``), ``message_zh`` Chinese (the console).
+    """
 
     row: int
     message: str
+    message_zh: str
 
     def __str__(self) -> str:
         return f"row {self.row}: {self.message}"
@@ -90,11 +99,14 @@ class RowProblem:
 class CatalogImportError(ValidationError):
     """The file was refused whole; ``problems`` lists every bad row."""
 
+    default_zh = "导入文件有错误，未导入任何事项。"
+
     def __init__(self, problems: list[RowProblem], source: str = "the file") -> None:
         rows = len({p.row for p in problems})
+        where = "文件" if source == "the file" else f"文件“{source}”"
         super().__init__(
             f"{source}: {rows} bad row(s), {len(problems)} problem(s); nothing imported",
-            "导入文件有错误，未导入任何事项。",
+            f"{where}中有 {rows} 行有误，未导入任何事项。",
         )
         self.problems = problems
 
@@ -123,7 +135,10 @@ class ImportResult:
 def _format_of(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ValidationError(f"unsupported file type {path.name!r}: use .xlsx or .csv")
+        raise ValidationError(
+            f"unsupported file type {path.name!r}: use .xlsx or .csv",
+            f"不支持文件“{path.name}”的类型：请用 .xlsx 或 .csv 文件。",
+        )
     return suffix
 
 
@@ -160,22 +175,37 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     kind = _format_of(path)
     try:
         records = _read_csv(path) if kind == ".csv" else _read_xlsx(path)
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError, KeyError) as exc:
-        raise ValidationError(f"cannot read {path.name}: {exc}") from exc
+    except (
+        OSError,
+        UnicodeDecodeError,
+        csv.Error,
+        ValueError,
+        KeyError,
+        zipfile.BadZipFile,  # a damaged .xlsx (or another file renamed to .xlsx)
+    ) as exc:
+        raise ValidationError(
+            f"cannot read {path.name}: {exc}",
+            f"无法读取文件“{path.name}”：请确认它是完好的 Excel（.xlsx）或 CSV 文件。",
+        ) from exc
     if not records:
-        raise ValidationError(f"{path.name} is empty: the first row must hold the headers")
+        raise ValidationError(
+            f"{path.name} is empty: the first row must hold the headers",
+            f"文件“{path.name}”是空的：第一行应为表头。",
+        )
     keys: list[str | None] = []
     problems: list[RowProblem] = []
     for value in records[0]:
         header = cell_text(value).strip("*＊ ")
         column = COLUMN_BY_HEADER.get(header)
         if header and column is None:
-            problems.append(RowProblem(1, f"unknown column {header!r}"))
+            problems.append(RowProblem(1, f"unknown column {header!r}", f"无法识别的列“{header}”"))
         elif column is not None and column.key in keys:
-            problems.append(RowProblem(1, f"column {header!r} appears twice"))
+            problems.append(
+                RowProblem(1, f"column {header!r} appears twice", f"“{header}”列出现了两次")
+            )
         keys.append(column.key if column else None)
     if "code" not in keys:
-        problems.append(RowProblem(1, "no 事项编码 (code) column"))
+        problems.append(RowProblem(1, "no 事项编码 (code) column", "缺少“事项编码”列"))
     if problems:
         raise CatalogImportError(problems, path.name)
     for number, record in enumerate(records[1:], start=2):
@@ -198,7 +228,9 @@ def import_catalog(session: Session, path: Path, *, actor: str = SYSTEM_ACTOR) -
     """
     rows = list(read_rows(path))
     if not rows:
-        raise ValidationError(f"{path.name} has no rows to import")
+        raise ValidationError(
+            f"{path.name} has no rows to import", f"文件“{path.name}”中没有要导入的事项。"
+        )
     departments: dict[str, Department] = {}
     for department in session.scalars(select(Department)):
         departments[department.code] = departments[department.name] = department
@@ -218,39 +250,53 @@ def import_catalog(session: Session, path: Path, *, actor: str = SYSTEM_ACTOR) -
     first_row: dict[str, int] = {}
     parsed: list[tuple[dict[str, Any], Department | None, list[Site] | None]] = []
     for number, cells in rows:
-        fields, messages = parse_row(cells)
+        fields, reasons = parse_row(cells)
         code = fields.get("code", "")
         current = existing.get(code)
         if code in first_row:
-            messages.append(f"duplicate code {code!r} (also on row {first_row[code]})")
+            reasons.append(
+                Reason(
+                    f"duplicate code {code!r} (also on row {first_row[code]})",
+                    f"第{number}行与第{first_row[code]}行的事项编码重复",
+                )
+            )
         elif code:
             first_row[code] = number
         if current is None:
             missing = [c.header for c in COLUMNS if c.required and c.key not in cells]
             if missing:
-                messages.append(f"new matter needs the columns {', '.join(missing)}")
+                reasons.append(
+                    Reason(
+                        f"new matter needs the columns {', '.join(missing)}",
+                        f"新事项缺少以下列：{'、'.join(missing)}",
+                    )
+                )
         dept: Department | None = None
         if fields.get("department"):
             dept = departments.get(fields["department"])
             if dept is None:
-                messages.append(f"unknown department {fields['department']!r}")
+                name = fields["department"]
+                reasons.append(Reason(f"unknown department {name!r}", f"部门“{name}”不存在"))
         row_sites: list[Site] | None = None
         if fields.get("sites"):
             row_sites = []
             for token in fields["sites"]:
                 if token not in sites:
-                    messages.append(f"unknown site {token!r}")
+                    reasons.append(Reason(f"unknown site {token!r}", f"站点“{token}”不存在"))
                 elif sites[token] not in row_sites:
                     row_sites.append(sites[token])
         prefix = fields.get("queue_prefix", current.queue_prefix if current else "A")
         served_at = row_sites if row_sites is not None else (current.sites if current else [])
         # A ticket for the matter is taken at each of its sites, so each must have the queue.
-        messages.extend(
-            f"queue {prefix!r} does not exist at site {s.code!r}"
+        reasons.extend(
+            Reason(
+                f"queue {prefix!r} does not exist at site {s.code!r}",
+                f"站点 {s.code} 没有队列 {prefix}",
+            )
             for s in served_at
             if (s.id, prefix) not in queues
         )
-        problems.extend(RowProblem(number, m) for m in messages)
+        problems.extend(RowProblem(number, r.message, r.message_zh) for r in reasons)
         parsed.append((fields, dept, row_sites))
     if problems:
         raise CatalogImportError(problems, path.name)

@@ -1,5 +1,6 @@
 """管理 → 事项导入 (issue #9): a catalog file is checked first, every bad row is listed with its
-number and reason and nothing is written; a clean file then imports, all or nothing."""
+number and reason (in Chinese) and nothing is written; a clean file then imports, all or
+nothing."""
 
 from __future__ import annotations
 
@@ -82,6 +83,7 @@ def test_a_bad_row_is_listed_and_nothing_is_written_then_a_clean_file_imports(
     assert page.problems.rowCount() == 1
     assert page.problems.item(0, 0).text() == "3"
     assert "不存在的局" in page.problems.item(0, 1).text()
+    assert page.problems.item(0, 1).text() == "部门“不存在的局”不存在"
     assert page.problems.isVisible()
     assert page.summary.text().startswith(f"{bad.name}：1 行有错误")
     assert not page.import_button.isEnabled()
@@ -141,9 +143,51 @@ def test_an_unreadable_file_says_why_and_the_template_is_saved(
         click(qtbot, page.check_button)
     assert blocker.args[0] == page.summary.text() != ""
     assert "Traceback" not in page.summary.text()
+    assert page.summary.text() == "不支持文件“目录.txt”的类型：请用 .xlsx 或 .csv 文件。"
     assert not page.import_button.isEnabled()
 
     template = tmp_path / "模板.xlsx"
     page.save_template(template)
     qtbot.waitUntil(template.exists, timeout=SIGNAL_TIMEOUT_MS)
     qtbot.waitUntil(lambda: "模板已保存" in page.summary.text(), timeout=SIGNAL_TIMEOUT_MS)
+
+
+def _problem_rows(page: CatalogImportPage) -> list[tuple[str, str]]:
+    table = page.problems
+    return [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
+
+
+def test_each_bad_row_reads_in_chinese(
+    qtbot: QtBot, console_on: Any, sqlite_url: str, tmp_path: Path
+) -> None:
+    console = console_on(sqlite_url)
+    page = _open_page(qtbot, console)
+    bad = tmp_path / "事项目录.csv"
+    write_catalog_file(
+        bad,
+        [
+            _row("QS0001", "居民身份证申领"),
+            _row("QS0001", "户口迁移"),
+            _row("QS0003", "户籍证明开具") | {"queue_prefix": "P"},
+            _row("QS0004", "户口注销") | {"sites": ["mars"]},
+        ],
+    )
+    page.set_path(bad)
+    click(qtbot, page.check_button)
+    qtbot.waitUntil(lambda: page.problems.rowCount() == 3, timeout=SIGNAL_TIMEOUT_MS)
+    assert _problem_rows(page) == [
+        ("3", "第3行与第2行的事项编码重复"),
+        ("4", "站点 qs-main 没有队列 P"),
+        ("5", "站点“mars”不存在"),
+    ]
+    assert page.summary.text().startswith(f"{bad.name}：3 行有错误")
+    assert not page.import_button.isEnabled()
+
+    # A header problem is row 1, in Chinese too.
+    headers = tmp_path / "表头.csv"
+    headers.write_text("事项编码,备注栏\nQS0001,x\n", encoding="utf-8-sig")
+    page.set_path(headers)
+    click(qtbot, page.check_button)
+    qtbot.waitUntil(lambda: page.problems.rowCount() == 1, timeout=SIGNAL_TIMEOUT_MS)
+    assert _problem_rows(page) == [("1", "无法识别的列“备注栏”")]
+    assert _matters(console) == 0

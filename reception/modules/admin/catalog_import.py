@@ -1,11 +1,12 @@
 """管理 → 事项导入 (issue #9): load the service-matter catalog from an XLSX or CSV file.
 
 IT chooses a file, 检查 runs the import as a dry run and lists every bad row (its number as
-the spreadsheet shows it, and the reason) in a table; 导入 is offered only once the same
-file checked clean, and the import itself is all or nothing, as the catalog service is. The
-file is read and written on the console's TaskRunner, never on the GUI thread; the import
-is audited with the signed-in staff member and reaches every terminal through the change
-feed (``catalog``).
+the spreadsheet shows it, and the service's Chinese reason) in a table; a file refused whole
+(wrong type, unreadable, empty) shows the service's Chinese message in the summary. 导入 is
+offered only once the same file checked clean, and the import itself is all or nothing, as
+the catalog service is. The file is read and written on the console's TaskRunner, never on
+the GUI thread; the import is audited with the signed-in staff member and reaches every
+terminal through the change feed (``catalog``).
 """
 
 from __future__ import annotations
@@ -249,8 +250,9 @@ class CatalogImportPage(QWidget):
         def refused(exc: BaseException) -> None:
             if isinstance(exc, CatalogImportError):
                 self._clean_path = None
-                self._done(problems_report(path, False, exc))
-                self.imported.emit(problems_report(path, False, exc))
+                report = problems_report(path, False, exc)
+                self._done(report)
+                self.imported.emit(report)
             else:
                 self._failed(exc)
 

@@ -3,7 +3,8 @@ write the template.
 
 They call :mod:`shared.services.catalog_io` only. The service checks the whole file before it
 writes anything and refuses a file with any bad row, listing each row's number and reason
-(:class:`CatalogImportError`). The check (dry run) runs the same import inside a savepoint
+(:class:`CatalogImportError`); the page shows each reason's Chinese text (``message_zh``),
+the CLI the English one. The check (dry run) runs the same import inside a savepoint
 that is always rolled back, so it reports exactly what the import would do — nothing is
 written, no change is published and no audit entry is kept.
 """
@@ -36,7 +37,7 @@ class CatalogReport:
     Attributes:
         file: the file's name.
         dry_run: a check only (nothing was written).
-        problems: every bad row as (row number as the spreadsheet shows it, reason).
+        problems: every bad row as (row number as the spreadsheet shows it, Chinese reason).
         inserted/updated/unchanged: matter counts (zero when there are problems).
     """
 
@@ -69,8 +70,8 @@ def _report(path: Path, dry_run: bool, result: ImportResult) -> CatalogReport:
 
 
 def problems_report(path: Path, dry_run: bool, exc: CatalogImportError) -> CatalogReport:
-    """The report of a refused file."""
-    return CatalogReport(path.name, dry_run, [(p.row, p.message) for p in exc.problems])
+    """The report of a refused file, its reasons in Chinese for the screen."""
+    return CatalogReport(path.name, dry_run, [(p.row, p.message_zh) for p in exc.problems])
 
 
 def check_catalog_op(acting: StaffInfo, path: Path) -> Op:
