@@ -44,6 +44,8 @@ class Tokens:
     danger: str = "#a11a1a"
     border: str = "#6b7380"
     focus: str = "#d97706"
+    #: Outlines of disabled controls (WCAG 1.4.11 exempts inactive components from 3:1).
+    disabled: str = "#b5bbc4"
 
 
 NORMAL = Tokens(
@@ -99,7 +101,12 @@ def load_fonts(app: QApplication) -> str:
 
 
 def stylesheet(t: Tokens) -> str:
-    """The application stylesheet for one mode."""
+    """The application stylesheet for one mode.
+
+    Every check box draws its box (issue #9): a surface-filled square whose border meets 3:1
+    against the page (WCAG 1.4.11), filled with the primary colour when ticked, so no screen
+    needs a role of its own to make an unticked box visible.
+    """
     return (
         f"""
     QWidget {{
@@ -166,7 +173,13 @@ def stylesheet(t: Tokens) -> str:
     }}
     QTabBar::tab:selected {{ background: {t.surface}; color: {t.primary}; font-weight: bold; }}
     QCheckBox {{ background: transparent; min-height: {t.min_target}px; }}
-    QCheckBox::indicator {{ width: {t.min_target // 2}px; height: {t.min_target // 2}px; }}
+    QCheckBox::indicator {{
+        width: {t.min_target // 2}px; height: {t.min_target // 2}px;
+        background: {t.surface}; border: 2px solid {t.border}; border-radius: 4px;
+    }}
+    QCheckBox::indicator:checked {{ background: {t.primary}; border-color: {t.primary}; }}
+    QCheckBox::indicator:disabled {{ border-color: {t.disabled}; }}
+    QCheckBox::indicator:checked:disabled {{ background: {t.disabled}; }}
     QScrollBar:vertical {{ width: {t.min_target // 2 + 8}px; background: {t.bg}; }}
     QScrollBar::handle:vertical {{ background: {t.border}; min-height: {t.min_target}px;
         border-radius: 6px; }}
@@ -400,13 +413,6 @@ def tour_rules(t: Tokens) -> str:
     }}
     QWidget[role="tour_panel_body"] {{ background: {t.surface}; }}
     QFrame[role="tour_panel"] QLabel {{ background: {t.surface}; }}
-    QCheckBox[role="tour_check"]::indicator {{
-        background: {t.surface}; border: 2px solid {t.border}; border-radius: 4px;
-    }}
-    QCheckBox[role="tour_check"]::indicator:checked {{
-        background: {t.primary}; border: 2px solid {t.primary};
-    }}
-    QCheckBox[role="tour_check"]::indicator:disabled {{ border-color: #b5bbc4; }}
     QFrame[role="tour_panel"] QLabel[role="tour_field"] {{ color: {t.muted}; }}
     """
 

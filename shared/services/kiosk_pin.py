@@ -7,7 +7,14 @@ PIN opens the kiosk and the pad tells IT how to set one.
 
 Five wrong PINs lock the pad for five minutes (a :class:`~shared.models.PinLock` row for the
 terminal, or the site when the kiosk is not a registered terminal). Every success, failure,
-lock and unlock is audited; the PIN itself never reaches a log or an audit entry.
+lock and unlock is audited (with the staff member's ``actor_id`` when the console acts); the
+PIN itself never reaches a log or an audit entry.
+
+Every change people can see on the console's 自助机密码 page — a PIN set, a wrong PIN
+counted, a pad locked, a count or lock cleared — is published in the change feed as kind
+:data:`CHANGE_KIND` with the scope (``hall``, ``site:CODE``, ``terminal:CODE``) as its id, so
+the page follows kiosks elsewhere without a manual refresh (issue #9).
+:func:`pin_sources` tells that page where each PIN in force comes from, never the hash.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from sqlalchemy.orm import Session
 from shared.changes import record_change
 from shared.clock import utcnow
 from shared.errors import NotFound, ValidationError
-from shared.models import PinLock, Site, Terminal
+from shared.models import PinLock, Setting, Site, Terminal
 from shared.services.audit import SYSTEM_ACTOR, audit
 from shared.services.settings import default_site, get_setting, set_setting, site_by_code
 from shared.services.staff import hash_password, verify_password
@@ -35,6 +42,12 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
 
 OK, WRONG, LOCKED, NOT_SET = "ok", "wrong", "locked", "not_set"
+#: The change-feed kind of PIN and lock changes (the id is the scope).
+CHANGE_KIND = "kiosk_pin"
+#: What a PIN is set for (:attr:`PinSource.kind`).
+HALL, SITE, TERMINAL = "hall", "site", "terminal"
+#: Where the PIN in force comes from (:attr:`PinSource.source`).
+OWN, FROM_SITE, FROM_HALL, NONE = "own", "site", "hall", "none"
 HOW_TO_SET_EN = "set one with 'hall kiosk set-pin' or in the console's 管理 → 自助机密码"
 
 
@@ -75,6 +88,7 @@ class _Target:
         action: str,
         *,
         actor: str = SYSTEM_ACTOR,
+        actor_id: uuid.UUID | None = None,
         now: datetime | None = None,
         **detail: object,
     ) -> None:
@@ -83,12 +97,17 @@ class _Target:
             session,
             action,
             actor=actor,
+            actor_id=actor_id,
             entity_kind=self.entity_kind,
             entity_id=self.entity_id,
             site_id=self.site_id,
             detail={"scope": self.scope, **detail},
             now=now,
         )
+
+    def publish(self, session: Session, action: str, now: datetime | None = None) -> None:
+        """Publish a change of this scope's PIN or lock (kind :data:`CHANGE_KIND`)."""
+        record_change(session, CHANGE_KIND, self.scope, action, site_id=self.site_id, now=now)
 
 
 def check_pin_strength(pin: str) -> None:
@@ -136,8 +155,12 @@ def set_pin(
     terminal: str | None = None,
     pin: str,
     actor: str = "system",
+    actor_id: uuid.UUID | None = None,
 ) -> str:
     """Store a new kiosk PIN's hash: for one terminal, one site, or (neither) the whole hall.
+
+    Audited with ``actor``/``actor_id`` and published as a :data:`CHANGE_KIND` change
+    (action ``set``) besides the terminal's or the setting's own change.
 
     Returns:
         What it was set for: ``terminal:CODE``, ``site:CODE`` or ``hall``.
@@ -165,7 +188,8 @@ def set_pin(
     else:
         set_setting(session, SETTING_KEY, hashed, None)
         target = _Target("hall", "hall", "", None)
-    target.audit(session, "kiosk_pin.set", actor=actor)
+    target.audit(session, "kiosk_pin.set", actor=actor, actor_id=actor_id)
+    target.publish(session, "set")
     return target.scope
 
 
@@ -210,6 +234,89 @@ def lock_states(session: Session, now: datetime | None = None) -> dict[str, PinL
     return states
 
 
+@dataclass(frozen=True)
+class PinSource:
+    """Where the PIN that opens a kiosk comes from, and its pad's lock (never the hash).
+
+    One for the hall, each site and each terminal, for the console's 自助机密码 page.
+
+    Attributes:
+        kind: ``hall``, ``site`` or ``terminal``.
+        code: the site's or terminal's code (``None`` for the hall).
+        site_code: the site (a terminal's own site; ``None`` for the hall).
+        site_name: that site's name (``""`` for the hall).
+        location: where a terminal stands (``""`` for the hall and sites).
+        source: ``own`` (set for this very target), ``site`` or ``hall`` (inherited from the
+            terminal's site or from the hall), ``none`` (no PIN opens its kiosks yet).
+        failures: wrong PINs counted by its pad since the last success or unlock (0 for the
+            hall, which has no pad of its own).
+        locked_until: when its locked pad opens again; ``None`` when not locked now.
+    """
+
+    kind: str
+    code: str | None
+    site_code: str | None
+    site_name: str
+    location: str
+    source: str
+    failures: int
+    locked_until: datetime | None
+
+    @property
+    def scope(self) -> str:
+        """``hall``, ``site:CODE`` or ``terminal:CODE`` (as in :class:`PinCheck`)."""
+        return HALL if self.kind == HALL else f"{self.kind}:{self.code}"
+
+
+def pin_sources(session: Session, now: datetime | None = None) -> list[PinSource]:
+    """The hall, every site and every terminal (active or not): where the PIN in force comes
+    from and whether the pad is locked (read-only; issue #9).
+
+    The source is read from what is stored — a terminal's own hash, a site's own setting row,
+    the hall-wide row — so it follows the same order as :func:`verify_pin` (terminal, then
+    site, then hall). Sites come in display order, terminals by site then code.
+    """
+    rows = session.execute(
+        select(Setting.site_id, Setting.value).where(Setting.key == SETTING_KEY)
+    ).all()
+    own: set[uuid.UUID | None] = {site_id for site_id, value in rows if value}
+    inherited = FROM_HALL if None in own else NONE
+    locks = lock_states(session, now)
+
+    def lock_of(scope: str) -> tuple[int, datetime | None]:
+        state = locks.get(scope)
+        return (state.failures, state.locked_until) if state else (0, None)
+
+    sources = [PinSource(HALL, None, None, "", "", OWN if None in own else NONE, 0, None)]
+    for site in session.scalars(select(Site).order_by(Site.sort_order, Site.code)):
+        source = OWN if site.id in own else inherited
+        sources.append(
+            PinSource(
+                SITE, site.code, site.code, site.name, "", source, *lock_of(f"site:{site.code}")
+            )
+        )
+    terminals = session.execute(
+        select(Terminal, Site)
+        .join(Site, Site.id == Terminal.site_id)
+        .order_by(Site.sort_order, Site.code, Terminal.code)
+    ).all()
+    for terminal, site in terminals:
+        fallback = FROM_SITE if site.id in own else inherited
+        source = OWN if terminal.pin_hash else fallback
+        sources.append(
+            PinSource(
+                TERMINAL,
+                terminal.code,
+                site.code,
+                site.name,
+                terminal.location,
+                source,
+                *lock_of(f"terminal:{terminal.code}"),
+            )
+        )
+    return sources
+
+
 def _lock_row(session: Session, scope: str) -> PinLock:
     lock = session.scalar(select(PinLock).where(PinLock.scope == scope).with_for_update())
     if lock is None:
@@ -228,6 +335,10 @@ def verify_pin(
     now: datetime | None = None,
 ) -> PinCheck:
     """Check a PIN typed on a kiosk's pad; counts wrong answers (a write transaction).
+
+    A wrong PIN, a lock and a count cleared by the right PIN are published as
+    :data:`CHANGE_KIND` changes (actions ``wrong``, ``locked``, ``cleared``), so the console's
+    自助机密码 page shows them as they happen (issue #9).
 
     Args:
         site: the kiosk's site code (``None``: the first site); a registered terminal's own
@@ -257,6 +368,8 @@ def verify_pin(
         target.audit(session, "kiosk_pin.not_set", now=now)
         return PinCheck(NOT_SET, scope)
     if verify_password(pin, stored):
+        if lock.failures:
+            target.publish(session, "cleared", now)
         lock.failures = 0
         target.audit(session, "kiosk_pin.accepted", now=now)
         return PinCheck(OK, scope)
@@ -265,14 +378,24 @@ def verify_pin(
     if lock.failures >= MAX_FAILURES:
         lock.locked_until = now + LOCKOUT
         target.audit(session, "kiosk_pin.locked", now=now, until=lock.locked_until.isoformat())
+        target.publish(session, "locked", now)
         return PinCheck(LOCKED, scope, locked_until=lock.locked_until)
+    target.publish(session, "wrong", now)
     return PinCheck(WRONG, scope, attempts_left=MAX_FAILURES - lock.failures)
 
 
 def unlock_pin(
-    session: Session, *, site: str | None = None, terminal: str | None = None, actor: str
+    session: Session,
+    *,
+    site: str | None = None,
+    terminal: str | None = None,
+    actor: str,
+    actor_id: uuid.UUID | None = None,
 ) -> bool:
     """Clear the wrong-PIN count and lock of a terminal's pad or a site's.
+
+    Audited with ``actor``/``actor_id``; a pad that had a count or a lock is published as a
+    :data:`CHANGE_KIND` change (action ``unlocked``).
 
     Returns:
         True when the pad was locked.
@@ -293,7 +416,10 @@ def unlock_pin(
         target = _Target(f"site:{the_site.code}", "site", the_site.id, the_site.id)
     lock = session.get(PinLock, target.scope)
     was_locked = lock is not None and lock.locked_until is not None
-    if lock is not None:
+    if lock is not None and (lock.failures or lock.locked_until is not None):
         lock.failures, lock.locked_until = 0, None
-    target.audit(session, "kiosk_pin.unlocked", actor=actor, was_locked=was_locked)
+        target.publish(session, "unlocked")
+    target.audit(
+        session, "kiosk_pin.unlocked", actor=actor, actor_id=actor_id, was_locked=was_locked
+    )
     return was_locked

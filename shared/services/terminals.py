@@ -11,6 +11,9 @@ transaction, :func:`run_test_print` renders the 打印测试 slip and sends it w
 all, and :func:`record_print_result` stores the outcome on the terminal (``last_print_*``),
 audits it and publishes it in the change feed (kind ``terminal``) in another. :func:`test_print`
 does all three with a session factory (the CLI; the console runs the steps on its worker).
+
+Every write is audited with who did it: ``actor`` names them, and ``actor_id`` (the staff
+member's id, passed by the console's 管理 pages; issue #9) ties the entry to the account.
 """
 
 from __future__ import annotations
@@ -195,6 +198,7 @@ def add_terminal(
     location: str = "",
     printer: dict[str, Any] | None = None,
     actor: str = "system",
+    actor_id: uuid.UUID | None = None,
 ) -> TerminalInfo:
     """Register a terminal at a site (with no printer unless ``printer`` is given).
 
@@ -226,6 +230,7 @@ def add_terminal(
         session,
         "terminal.added",
         actor=actor,
+        actor_id=actor_id,
         entity_kind="terminal",
         entity_id=terminal.id,
         site_id=the_site.id,
@@ -243,6 +248,7 @@ def update_terminal(
     kind: str | None = None,
     active: bool | None = None,
     actor: str = "system",
+    actor_id: uuid.UUID | None = None,
 ) -> TerminalInfo:
     """Change where a terminal stands, what it is, or whether it is in use.
 
@@ -263,6 +269,7 @@ def update_terminal(
             session,
             "terminal.updated",
             actor=actor,
+            actor_id=actor_id,
             entity_kind="terminal",
             entity_id=terminal.id,
             site_id=site.id,
@@ -273,7 +280,12 @@ def update_terminal(
 
 
 def set_printer(
-    session: Session, code: str, config: dict[str, Any] | None, *, actor: str = "system"
+    session: Session,
+    code: str,
+    config: dict[str, Any] | None,
+    *,
+    actor: str = "system",
+    actor_id: uuid.UUID | None = None,
 ) -> TerminalInfo:
     """Point a terminal at a printer; the settings are validated and stored normalised.
 
@@ -288,6 +300,7 @@ def set_printer(
         session,
         "terminal.printer_set",
         actor=actor,
+        actor_id=actor_id,
         entity_kind="terminal",
         entity_id=terminal.id,
         site_id=site.id,
@@ -367,6 +380,7 @@ def record_print_result(
     printed: bool,
     detail: str = "",
     actor: str = "system",
+    actor_id: uuid.UUID | None = None,
     now: datetime | None = None,
 ) -> TerminalInfo:
     """Step 3: store a print outcome on the terminal, audit it and publish it.
@@ -383,6 +397,7 @@ def record_print_result(
         session,
         "terminal.test_print",
         actor=actor,
+        actor_id=actor_id,
         entity_kind="terminal",
         entity_id=terminal.id,
         site_id=site.id,
@@ -398,6 +413,7 @@ def test_print(
     code: str,
     *,
     actor: str = "system",
+    actor_id: uuid.UUID | None = None,
     now: datetime | None = None,
     system: SystemPrinterFactory | None = None,
 ) -> tuple[TestPrintOutcome, TerminalInfo]:
@@ -411,7 +427,13 @@ def test_print(
     outcome = run_test_print(job, system=system)
     with factory.begin() as session:
         info = record_print_result(
-            session, code, printed=outcome.printed, detail=outcome.detail, actor=actor, now=now
+            session,
+            code,
+            printed=outcome.printed,
+            detail=outcome.detail,
+            actor=actor,
+            actor_id=actor_id,
+            now=now,
         )
     return outcome, info
 

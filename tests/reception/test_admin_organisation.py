@@ -1,5 +1,5 @@
 """管理 → 组织机构 (issue #9): a hall's sites, departments, queues and windows set up from an
-empty database in the console alone, on both backends."""
+empty database in the console alone, on both backends; every check box visibly a box."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -19,7 +21,9 @@ from reception.modules.admin.org_dialogs import (
 )
 from reception.modules.admin.organisation import OrganisationPage
 from shared.models import AuditEntry, Department, Queue, Site, Window
-from shared.services.org import save_department
+from shared.qt.a11y import contrast_ratio
+from shared.qt.theme import NORMAL
+from shared.services.org import DepartmentInfo, SiteInfo, save_department
 from tests.reception.admin_support import (
     IT_USER,
     assert_accessible,
@@ -199,3 +203,39 @@ def test_edits_and_changes_from_elsewhere_show(
     )
     with console.factory() as session:
         assert session.scalars(select(Department.short_name)).one() == "民政"
+
+
+def _box_contrast(dialog: QWidget, box: QCheckBox) -> float:
+    """The strongest contrast, against the page, of the pixels across a check box's indicator."""
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    assert rect.width() >= 16, rect  # the themed, touch-sized indicator
+    image = dialog.grab().toImage()
+    origin = box.mapTo(dialog, rect.topLeft())
+    middle = origin.y() + rect.height() // 2
+    page = image.pixelColor(origin.x() - 3, middle)  # just left of the box: the page itself
+    assert contrast_ratio(page, QColor(NORMAL.bg)) < 1.1, page.name()
+    return max(
+        contrast_ratio(image.pixelColor(x, middle), page)
+        for x in range(origin.x(), origin.x() + rect.width())
+    )
+
+
+def test_every_check_box_draws_its_box(qtbot: QtBot) -> None:
+    """Issue #9: the theme's plain check-box indicator had no border, so an unticked box was
+    invisible (the dialogs borrowed the tours' role). Every box now shows a frame of at least
+    3:1 against the page (WCAG 1.4.11), ticked or not, with no role of its own."""
+    site = SiteInfo("qs-main", "青山区政务服务中心", "district", "", "", True)
+    departments = [DepartmentInfo(f"d{i}", f"部门{i}", f"部{i}", True) for i in range(3)]
+    dialog = QueueDialog([site], departments)
+    plain = QCheckBox("非办理时间强制取号", dialog)
+    dialog.layout().addWidget(plain)
+    qtbot.add_widget(dialog)
+    dialog.show()
+    qtbot.wait_exposed(dialog)
+    set_checked(dialog.departments, ["d1"])
+    boxes = [*dialog.departments.boxes.values(), plain]
+    assert all(not box.property("role") for box in boxes)
+    for box in boxes:
+        assert _box_contrast(dialog, box) >= 3.0, (box.text(), box.isChecked())

@@ -133,11 +133,17 @@ def test_a_pdf_folder_printer_is_set_and_test_printed(
     assert_accessible(qtbot, page)
     row = _terminal(console, "qs-kiosk-01")
     assert row.last_print_result == "printed"
+    it_id = console.staff(IT_USER).id
     with console.factory() as session:
-        actors = set(
-            session.scalars(select(AuditEntry.actor).where(AuditEntry.action.like("terminal.%")))
-        )
-    assert actors == {IT_USER}
+        actors = {
+            (actor, actor_id)
+            for actor, actor_id in session.execute(
+                select(AuditEntry.actor, AuditEntry.actor_id).where(
+                    AuditEntry.action.like("terminal.%")
+                )
+            )
+        }
+    assert actors == {(IT_USER, it_id)}  # issue #9: the staff member's id, not only the name
 
 
 def test_a_printer_that_refuses_is_recorded_as_failed_and_terminals_are_disabled(

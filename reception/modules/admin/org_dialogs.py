@@ -46,12 +46,6 @@ def line(name: str, accessible: str, text: str = "", limit: int = 100) -> QLineE
     return field
 
 
-#: The stylesheet role that draws a check box's frame. The theme's plain ``QCheckBox`` indicator
-#: has no border, so an unticked box is invisible; ``tour_check`` is the one role that draws it
-#: (asked the lead for a generic name in the theme).
-CHECK_ROLE = "tour_check"
-
-
 class CheckList(QScrollArea):
     """Checkable choices as real check boxes (touch-sized, named for screen readers)."""
 
@@ -88,7 +82,6 @@ def fill_checklist(
         check.setObjectName(f"{box.objectName()}_{key}")
         check.setAccessibleName(text)
         check.setChecked(key in ticked)
-        check.setProperty("role", CHECK_ROLE)
         box._layout.insertWidget(box._layout.count() - 1, check)
         box.boxes[key] = check
 

@@ -4,13 +4,19 @@ The table shows, for the whole hall, each site and each terminal, whether a PIN 
 kiosks and where it comes from (set here, or inherited from the site or the hall) — never the
 PIN — and whether its pad is locked after wrong guesses. A new PIN is typed twice, masked,
 and goes to :mod:`shared.services.kiosk_pin` (hashed, audited with the signed-in staff
-member) through :mod:`reception.modules.admin.pin_ops`; 解除锁定 clears a lockout. The page
-reloads when the change feed brings settings, terminals or organisation changes.
+member) through :mod:`reception.modules.admin.pin_ops`; 解除锁定 clears a lockout.
+
+The page keeps itself current (issue #9): it reloads when the change feed brings settings,
+terminals, organisation or kiosk PIN changes — a PIN set, a wrong PIN counted, a pad locked or
+unlocked on any terminal — and when the earliest lock it shows runs out, so there is no 刷新
+button.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -40,10 +46,12 @@ from reception.registry import ModuleContext
 from reception.views.tables import read_only_table
 from shared.changes import ChangeRecord, touches
 from shared.clock import to_local, utcnow
-from shared.services.kiosk_pin import LOCKOUT, MAX_FAILURES
+from shared.services.kiosk_pin import CHANGE_KIND, LOCKOUT, MAX_FAILURES
 
 CONTEXT = "KioskPinPage"
-KINDS = ("setting", "terminal", "organisation")
+KINDS = ("setting", "terminal", "organisation", CHANGE_KIND)
+#: Reload this long after the earliest lock shown should run out (clock skew between hosts).
+EXPIRY_MARGIN_MS = 500
 COLUMNS = ("范围", "名称", "站点", "密码", "错误次数", "锁定")
 SCOPES = {
     "hall": QT_TRANSLATE_NOOP(CONTEXT, "全局"),
@@ -94,6 +102,9 @@ class KioskPinPage(QWidget):
         self._loading = False
         self._stale = False
         self.rows: list[PinRow] = []
+        # A lock running out writes nothing to the feed: look again when the earliest one does.
+        self._expiry = QTimer(self)
+        self._expiry.setSingleShot(True)
 
         title = QLabel(self.tr("自助机密码"))
         title.setProperty("role", "title")
@@ -161,16 +172,9 @@ class KioskPinPage(QWidget):
         card_layout.addWidget(self.unlock_button)
         card_layout.addStretch(1)
 
-        self.refresh_button = QPushButton(self.tr("刷新"))
-        self.refresh_button.setObjectName("pin_refresh")
-        self.refresh_button.setAccessibleName(self.tr("刷新密码和锁定情况"))
-        heading_row = QHBoxLayout()
-        heading_row.addWidget(title)
-        heading_row.addStretch(1)
-        heading_row.addWidget(self.refresh_button)
         left = QVBoxLayout()
         left.setSpacing(12)
-        left.addLayout(heading_row)
+        left.addWidget(title)
         left.addWidget(intro)
         left.addWidget(self.table, 1)
         layout = QHBoxLayout(self)
@@ -179,7 +183,7 @@ class KioskPinPage(QWidget):
         layout.addLayout(left, 1)
         layout.addWidget(card)
 
-        self.refresh_button.clicked.connect(self.on_refresh_clicked)
+        self._expiry.timeout.connect(self.on_expiry_timeout)
         self.table.itemSelectionChanged.connect(self.on_table_selection_changed)
         self.save_button.clicked.connect(self.on_save_clicked)
         self.unlock_button.clicked.connect(self.on_unlock_clicked)
@@ -203,8 +207,7 @@ class KioskPinPage(QWidget):
         )
 
     @Slot()
-    def on_refresh_clicked(self) -> None:
-        # A lockout on a kiosk is audited but not carried by the change feed: look again.
+    def on_expiry_timeout(self) -> None:
         self.reload()
 
     @Slot(list)
@@ -235,10 +238,20 @@ class KioskPinPage(QWidget):
         if selected is not None:
             self.select(selected.target.kind, selected.target.code)
         self.on_table_selection_changed()
+        self._watch_expiry(rows, now)
         if self._stale:
             self._stale = False
             self.reload()
         self.pins_loaded.emit(rows)
+
+    def _watch_expiry(self, rows: list[PinRow], now: datetime) -> None:
+        """Reload when the earliest lock shown runs out (or stop waiting if none is shown)."""
+        upcoming = [r.locked_until for r in rows if r.locked_until and r.locked_until > now]
+        if not upcoming:
+            self._expiry.stop()
+            return
+        wait_ms = int((min(upcoming) - now).total_seconds() * 1000)
+        self._expiry.start(wait_ms + EXPIRY_MARGIN_MS)
 
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = False

@@ -2,8 +2,8 @@
 lift a lockout.
 
 The PIN is handled by :mod:`shared.services.kiosk_pin` (stored only as a salted hash, audited
-with the signed-in staff member, never logged). These operations never return a PIN or a
-hash: only whether one is set, and where it comes from.
+with the signed-in staff member's name and id, never logged). These operations never return a
+PIN or a hash: only whether one is set, and where it comes from.
 """
 
 from __future__ import annotations
@@ -16,17 +16,29 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shared.errors import ValidationError
-from shared.services.kiosk_pin import SETTING_KEY, lock_states, set_pin, unlock_pin
-from shared.services.org import list_sites
-from shared.services.settings import get_setting, site_by_code
+from shared.services.kiosk_pin import (
+    HALL,
+    SITE,
+    TERMINAL,
+    PinSource,
+    pin_sources,
+    set_pin,
+    unlock_pin,
+)
 from shared.services.staff import StaffInfo
-from shared.services.terminals import list_terminals
 
 Op = Callable[[Session], Any]
 
-HALL, SITE, TERMINAL = "hall", "site", "terminal"
-#: Where the PIN that opens a kiosk comes from.
-OWN, FROM_SITE, FROM_HALL, NONE = "own", "site", "hall", "none"
+__all__ = [
+    "HALL",
+    "SITE",
+    "TERMINAL",
+    "PinRow",
+    "PinTarget",
+    "load_pins",
+    "set_pin_op",
+    "unlock_op",
+]
 
 
 @dataclass(frozen=True)
@@ -56,50 +68,27 @@ class PinRow:
     locked_until: datetime | None
 
 
-def _hash(session: Session, site_id: Any) -> str | None:
-    value = get_setting(session, SETTING_KEY, site_id)
-    return value if isinstance(value, str) and value else None
-
-
 def load_pins(session: Session) -> list[PinRow]:
-    """The hall, every site and every terminal, with where their PIN comes from."""
-    hall = _hash(session, None)
-    locks = lock_states(session)
-    rows = [
-        PinRow(PinTarget(HALL, None, ""), "", OWN if hall else NONE, 0, None),
+    """The hall, every site and every terminal, with where their PIN comes from.
+
+    The service (:func:`~shared.services.kiosk_pin.pin_sources`) decides the source from what
+    is stored; no hash ever reaches this side (issue #9).
+    """
+    return [
+        PinRow(
+            PinTarget(pin.kind, pin.code, _name(pin)),
+            pin.site_name,
+            pin.source,
+            pin.failures,
+            pin.locked_until,
+        )
+        for pin in pin_sources(session)
     ]
-    site_names: dict[str, str] = {}
-    site_source: dict[str, str] = {}
-    for site in list_sites(session):
-        site_names[site.code] = site.name
-        effective = _hash(session, site_by_code(session, site.code).id)
-        source = OWN if effective and effective != hall else (FROM_HALL if hall else NONE)
-        site_source[site.code] = source
-        lock = locks.get(f"site:{site.code}")
-        rows.append(
-            PinRow(
-                PinTarget(SITE, site.code, site.name),
-                site.name,
-                source,
-                lock.failures if lock else 0,
-                lock.locked_until if lock else None,
-            )
-        )
-    for terminal in list_terminals(session):
-        inherited = site_source.get(terminal.site_code, NONE)
-        source = OWN if terminal.pin_set else (FROM_SITE if inherited == OWN else inherited)
-        lock = locks.get(f"terminal:{terminal.code}")
-        name = f"{terminal.code} {terminal.location}".strip()
-        rows.append(
-            PinRow(
-                PinTarget(TERMINAL, terminal.code, name),
-                site_names.get(terminal.site_code, terminal.site_code),
-                source,
-                lock.failures if lock else 0,
-                lock.locked_until if lock else None,
-            )
-        )
-    return rows
+
+
+def _name(pin: PinSource) -> str:
+    """A site by its name, a terminal by its code and where it stands."""
+    return f"{pin.code} {pin.location}".strip() if pin.kind == TERMINAL else pin.site_name
 
 
 def set_pin_op(acting: StaffInfo, target: PinTarget, pin: str, again: str) -> Op:
@@ -114,6 +103,7 @@ def set_pin_op(acting: StaffInfo, target: PinTarget, pin: str, again: str) -> Op
             terminal=target.code if target.kind == TERMINAL else None,
             pin=pin,
             actor=acting.username,
+            actor_id=acting.id,
         )
 
     return run
@@ -128,6 +118,7 @@ def unlock_op(acting: StaffInfo, target: PinTarget) -> Op:
             site=target.code if target.kind == SITE else None,
             terminal=target.code if target.kind == TERMINAL else None,
             actor=acting.username,
+            actor_id=acting.id,
         )
 
     return run

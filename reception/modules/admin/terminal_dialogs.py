@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.i18n import QT_TRANSLATE_NOOP, translate
-from reception.modules.admin.org_dialogs import CHECK_ROLE, RecordDialog, line
+from reception.modules.admin.org_dialogs import RecordDialog, line
 from reception.modules.admin.terminal_ops import TerminalForm
 from shared.printing.config import BAUD_RATES, ESCPOS_KINDS
 from shared.services.org import SiteInfo
@@ -213,7 +213,6 @@ class PrinterDialog(RecordDialog):
         self.check_status.setObjectName("printer_check_status")
         self.check_status.setAccessibleName(self.tr("打印前检查纸张和连接"))
         self.check_status.setChecked(bool(self._stored.get("check_status", True)))
-        self.check_status.setProperty("role", CHECK_ROLE)
 
         self.form.addRow("", self.check_status)
         self.kind.currentIndexChanged.connect(self.on_kind_current_index_changed)

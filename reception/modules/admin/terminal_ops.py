@@ -2,8 +2,8 @@
 
 Each builder returns a callable for the console's :class:`TaskRunner`; they call
 :mod:`shared.services.terminals` and :mod:`shared.services.kiosk_pin` only, passing the
-signed-in staff member as the audited actor. A test print runs in three steps so the
-database is never held while a printer answers: read the job (:func:`prepare_test_print_op`),
+signed-in staff member (name and id) as the audited actor. A test print runs in three steps so
+the database is never held while a printer answers: read the job (:func:`prepare_test_print_op`),
 print with no session (:func:`run_test_print_op`, which can reach the system print queue
 because this is the Qt side), record the outcome (:func:`record_test_print_op`).
 """
@@ -53,6 +53,11 @@ class TerminalForm:
     location: str
 
 
+def _actor(acting: StaffInfo) -> dict[str, Any]:
+    """Who is audited: the signed-in staff member's name and id (issue #9)."""
+    return {"actor": acting.username, "actor_id": acting.id}
+
+
 def load_terminals(session: Session) -> TerminalListing:
     """Every terminal, active or not, and the sites."""
     return TerminalListing(list_terminals(session), list_sites(session))
@@ -68,7 +73,7 @@ def add_terminal_op(acting: StaffInfo, form: TerminalForm) -> Op:
             code=form.code,
             kind=form.kind,
             location=form.location,
-            actor=acting.username,
+            **_actor(acting),
         )
 
     return run
@@ -79,7 +84,7 @@ def update_terminal_op(acting: StaffInfo, form: TerminalForm) -> Op:
 
     def run(session: Session) -> TerminalInfo:
         return update_terminal(
-            session, form.code, kind=form.kind, location=form.location, actor=acting.username
+            session, form.code, kind=form.kind, location=form.location, **_actor(acting)
         )
 
     return run
@@ -89,7 +94,7 @@ def set_terminal_active_op(acting: StaffInfo, code: str, active: bool) -> Op:
     """停用 or 启用 a terminal (never a delete)."""
 
     def run(session: Session) -> TerminalInfo:
-        return update_terminal(session, code, active=active, actor=acting.username)
+        return update_terminal(session, code, active=active, **_actor(acting))
 
     return run
 
@@ -98,7 +103,7 @@ def set_printer_op(acting: StaffInfo, code: str, config: Mapping[str, Any]) -> O
     """Store a terminal's printer; the service validates it (nothing written if refused)."""
 
     def run(session: Session) -> TerminalInfo:
-        return set_printer(session, code, dict(config), actor=acting.username)
+        return set_printer(session, code, dict(config), **_actor(acting))
 
     return run
 
@@ -136,7 +141,7 @@ def record_test_print_op(acting: StaffInfo, outcome: TestPrintOutcome) -> Op:
             outcome.terminal_code,
             printed=outcome.printed,
             detail=outcome.detail,
-            actor=acting.username,
+            **_actor(acting),
         )
 
     return run

@@ -5,7 +5,9 @@ Before, the PIN was a plain setting with the default ``000000`` printed in the R
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,9 +15,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.changes import changes_after, latest_revision
 from shared.db import create_session_factory
 from shared.errors import NotFound, ValidationError
-from shared.models import AuditEntry, PinLock, Setting, Terminal
+from shared.models import AuditEntry, PinLock, Setting, Staff, Terminal
 from shared.services import kiosk_pin
 from shared.services.kiosk_pin import check_pin_strength, set_pin, unlock_pin, verify_pin
 
@@ -171,3 +174,145 @@ def test_lock_states_for_the_console(seeded_factory: sessionmaker[Session]) -> N
     assert states["terminal:kiosk-02"].locked_until is None
     assert states["terminal:kiosk-01"].locked_until == NOW + timedelta(minutes=5)
     assert "terminal:kiosk-01" not in later  # a lock that ran out is no lock
+
+
+def _staff_id(factory: sessionmaker[Session], username: str = "admin") -> uuid.UUID:
+    with factory() as session:
+        staff_id = session.scalar(select(Staff.id).where(Staff.username == username))
+        assert staff_id is not None
+        return staff_id
+
+
+def test_set_and_unlock_audit_the_staff_member_s_id(
+    seeded_factory: sessionmaker[Session],
+) -> None:
+    """Issue #9: the console's IT staff is recorded by id as well as by name."""
+    admin = _staff_id(seeded_factory)
+    with seeded_factory.begin() as session:
+        set_pin(session, pin=PIN, actor="admin", actor_id=admin)
+        set_pin(session, site="huarong", pin=PIN, actor="admin", actor_id=admin)
+        set_pin(session, terminal="kiosk-01", pin=PIN, actor="admin", actor_id=admin)
+    for _ in range(5):
+        _verify(seeded_factory, "111222", NOW)
+    with seeded_factory.begin() as session:
+        assert unlock_pin(session, terminal="kiosk-01", actor="admin", actor_id=admin)
+        unlock_pin(session, site="huarong", actor="admin", actor_id=admin)
+    with seeded_factory() as session:
+        people = session.execute(
+            select(AuditEntry.action, AuditEntry.actor, AuditEntry.actor_id).where(
+                AuditEntry.action.in_(["kiosk_pin.set", "kiosk_pin.unlocked"])
+            )
+        ).all()
+        kiosk = session.execute(
+            select(AuditEntry.actor, AuditEntry.actor_id).where(
+                AuditEntry.action.in_(["kiosk_pin.wrong", "kiosk_pin.locked"])
+            )
+        ).all()
+    assert len(people) == 5
+    assert {(actor, actor_id) for _, actor, actor_id in people} == {("admin", admin)}
+    assert set(kiosk) == {("system", None)}  # typed on the kiosk: nobody signed in
+
+
+def _pin_changes(factory: sessionmaker[Session], after: int = 0) -> list[tuple[str, str]]:
+    with factory() as session:
+        return [
+            (c.entity_id, c.action)
+            for c in changes_after(session, after)
+            if c.kind == kiosk_pin.CHANGE_KIND
+        ]
+
+
+def _revision(factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        return latest_revision(session)
+
+
+def test_pin_and_lock_changes_are_published_in_the_feed(
+    seeded_factory: sessionmaker[Session],
+) -> None:
+    """Issue #9: the 自助机密码 page follows lockouts and unlocks through the change feed."""
+    with seeded_factory.begin() as session:
+        set_pin(session, pin="305718", actor="it")
+        set_pin(session, site="huarong", pin=PIN, actor="it")
+        set_pin(session, terminal="kiosk-02", pin="735190", actor="it")
+    assert _pin_changes(seeded_factory) == [
+        ("hall", "set"),
+        ("site:huarong", "set"),
+        ("terminal:kiosk-02", "set"),
+    ]
+    start = _revision(seeded_factory)
+    for _ in range(5):
+        _verify(seeded_factory, "111222", NOW)
+    assert _verify(seeded_factory, PIN, NOW).status == kiosk_pin.LOCKED
+    assert _pin_changes(seeded_factory, start) == [("terminal:kiosk-01", "wrong")] * 4 + [
+        ("terminal:kiosk-01", "locked")
+    ]  # a refusal while locked changes nothing
+
+    start = _revision(seeded_factory)
+    with seeded_factory.begin() as session:
+        assert unlock_pin(session, terminal="kiosk-01", actor="it") is True
+        assert unlock_pin(session, terminal="kiosk-01", actor="it") is False
+    assert _pin_changes(seeded_factory, start) == [("terminal:kiosk-01", "unlocked")]
+
+    start = _revision(seeded_factory)
+    _verify(seeded_factory, "111222", NOW, terminal="kiosk-02")
+    assert _verify(seeded_factory, "735190", NOW, terminal="kiosk-02").ok
+    assert _verify(seeded_factory, "735190", NOW, terminal="kiosk-02").ok
+    assert _pin_changes(seeded_factory, start) == [
+        ("terminal:kiosk-02", "wrong"),
+        ("terminal:kiosk-02", "cleared"),
+    ]  # the second success had nothing to clear
+    with seeded_factory() as session:
+        site_ids = {c.site_id for c in changes_after(session, 0) if c.kind == kiosk_pin.CHANGE_KIND}
+    assert len(site_ids - {None}) == 1  # site and terminal changes name the huarong site
+
+
+def _sources(factory: sessionmaker[Session]) -> dict[str, kiosk_pin.PinSource]:
+    with factory() as session:
+        listed = kiosk_pin.pin_sources(session, NOW)
+    assert listed[0].kind == kiosk_pin.HALL
+    assert len({s.scope for s in listed}) == len(listed)
+    return {s.scope: s for s in listed}
+
+
+def test_pin_sources_say_where_each_pin_comes_from(
+    seeded_factory: sessionmaker[Session],
+) -> None:
+    """Issue #9: the console asks the service where each PIN comes from, never for a hash."""
+    sources = _sources(seeded_factory)
+    assert {s.source for s in sources.values()} == {kiosk_pin.NONE}
+    assert {"hall", "site:huarong", "site:wuhan-new-city", "terminal:kiosk-01"} <= set(sources)
+    kiosk = sources["terminal:kiosk-01"]
+    assert (kiosk.site_code, kiosk.site_name) == ("huarong", sources["site:huarong"].site_name)
+
+    with seeded_factory.begin() as session:
+        set_pin(session, pin="305718", actor="it")
+    sources = _sources(seeded_factory)
+    assert sources["hall"].source == kiosk_pin.OWN
+    assert {s.source for k, s in sources.items() if k != "hall"} == {kiosk_pin.FROM_HALL}
+
+    with seeded_factory.begin() as session:
+        set_pin(session, site="huarong", pin=PIN, actor="it")
+        set_pin(session, terminal="kiosk-02", pin="735190", actor="it")
+    for _ in range(5):
+        _verify(seeded_factory, "111222", NOW)
+    _verify(seeded_factory, "111222", NOW, terminal="kiosk-02")
+    sources = _sources(seeded_factory)
+    assert sources["site:huarong"].source == kiosk_pin.OWN
+    assert sources["site:wuhan-new-city"].source == kiosk_pin.FROM_HALL
+    assert sources["terminal:kiosk-01"].source == kiosk_pin.FROM_SITE
+    assert sources["terminal:kiosk-02"].source == kiosk_pin.OWN
+    assert sources["terminal:kiosk-01"].failures == 5
+    assert sources["terminal:kiosk-01"].locked_until == NOW + kiosk_pin.LOCKOUT
+    assert (sources["terminal:kiosk-02"].failures, sources["terminal:kiosk-02"].locked_until) == (
+        1,
+        None,
+    )
+    assert (sources["site:huarong"].failures, sources["hall"].failures) == (0, 0)
+    # The same order as verify_pin: the site's PIN opens kiosk-01, only its own opens kiosk-02.
+    with seeded_factory.begin() as session:
+        unlock_pin(session, terminal="kiosk-01", actor="it")
+    assert _verify(seeded_factory, PIN, NOW).ok
+    assert not _verify(seeded_factory, PIN, NOW, terminal="kiosk-02").ok
+    assert "scrypt" not in repr(list(_sources(seeded_factory).values()))
+    assert not any("hash" in f.name for f in dataclasses.fields(kiosk_pin.PinSource))

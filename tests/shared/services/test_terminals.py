@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.errors import Conflict, NotFound, ValidationError
-from shared.models import AuditEntry, Change, Terminal
+from shared.models import AuditEntry, Change, Staff, Terminal
 from shared.printing.escpos_printers import PAPER_STATUS_REQUEST
 from shared.rendering.printer_test_slip import (
     PrinterTestSlip,
@@ -177,3 +177,39 @@ def test_the_test_slip_layout_in_every_format() -> None:
     escpos = render_printer_test_escpos(slip)
     assert "打印测试".encode("gb18030") in escpos and b"\x1d(k" in escpos  # native QR
     assert slip.qr_payload.isascii() and slip.file_name.isascii()
+
+
+def test_every_terminal_write_audits_the_staff_member_s_id(
+    seeded_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Issue #9: the console passes the signed-in staff member's id, not only a name, so each
+    audit entry leads back to the account (add, update, printer, test print)."""
+    with seeded_factory() as session:
+        it = session.scalars(select(Staff).order_by(Staff.username)).first()
+        assert it is not None
+        it_id, it_name = it.id, it.username
+    who = {"actor": it_name, "actor_id": it_id}
+    with seeded_factory.begin() as session:
+        added = terminals.add_terminal(
+            session, site="huarong", code="kiosk-10", kind="kiosk", **who
+        )
+        terminals.update_terminal(session, "kiosk-10", location="二楼", **who)
+        terminals.set_printer(
+            session, "kiosk-10", {"kind": "pdf-folder", "path": str(tmp_path)}, **who
+        )
+        terminals.record_print_result(session, "kiosk-10", printed=False, detail="jam", **who)
+    terminals.test_print(seeded_factory, "kiosk-10", now=NOW, **who)
+    with seeded_factory() as session:
+        entries = session.execute(
+            select(AuditEntry.action, AuditEntry.actor, AuditEntry.actor_id).where(
+                AuditEntry.entity_id == str(added.id)
+            )
+        ).all()
+    assert sorted(action for action, _, _ in entries) == [
+        "terminal.added",
+        "terminal.printer_set",
+        "terminal.test_print",
+        "terminal.test_print",
+        "terminal.updated",
+    ]
+    assert {(actor, actor_id) for _, actor, actor_id in entries} == {(it_name, it_id)}
