@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.cli import main
 from shared.clock import HALL_TZ
 from shared.db import create_session_factory
+from shared.errors import Conflict
 from shared.models import ServiceMatter, Site, Window
 from shared.services.home import kiosk_status
 from shared.services.hours import hall_state
@@ -313,3 +314,57 @@ def test_a_bad_workbook_prints_every_cell_and_writes_nothing(
             assert session.scalar(select(func.count()).select_from(Site)) == 0
     finally:
         factory.kw["bind"].dispose()
+
+
+def test_the_new_hall_signs_windows_in_issues_calls_and_estimates_honestly(
+    jiangbei: tuple[Hall, sessionmaker[Session]],
+) -> None:
+    """Issue #9 item 7: the workbook-built hall works end to end — clerks added with ``hall
+    user``, windows signed in, tickets issued and called, and waits counted only from open
+    windows (queue P is served by windows 2 and 3; interleave 2)."""
+    from shared.services import calling, window_sessions
+    from shared.services.tickets import issue_ticket
+
+    hall, factory = jiangbei
+    for clerk in ("jb-clerk2", "jb-clerk3"):
+        hall.ok(
+            "user",
+            "add",
+            clerk,
+            "--role",
+            "window",
+            "--site",
+            "jb-hall",
+            "--password",
+            "Jb-2026-pass",
+        )
+    monday = _local(2026, 5, 11, 10, 0)  # the hall's own hours: 09:00-12:00
+    with factory.begin() as session:
+        first = issue_ticket(session, site="jb-hall", queue="P", now=monday)
+        second = issue_ticket(session, site="jb-hall", queue="P", now=monday)
+        elder = issue_ticket(session, site="jb-hall", queue="P", priority="elderly", now=monday)
+    assert (first.number, second.number, elder.number) == ("P001", "P002", "P003")
+    # Nobody at the windows: no guess, and the hall is open so no opening time either.
+    assert second.wait.range is None and second.wait.windows == 0
+    assert second.wait.next_opening is None
+
+    with factory.begin() as session:
+        clerk3 = window_sessions.staff_id_of(session, "jb-clerk3")
+        window_sessions.sign_in(session, site="jb-hall", window=3, staff_id=clerk3, now=monday)
+        called = calling.call_next(session, site="jb-hall", window=3, now=monday)
+    # interleave 2: up to two normal tickets may go before a waiting priority ticket.
+    assert called is not None and called.number == "P001"
+    with factory.begin() as session:
+        statuses = {s.prefix: s for s in calling.queue_status(session, site="jb-hall", now=monday)}
+    assert statuses["P"].waiting == 2 and statuses["P"].windows == 1
+    assert statuses["P"].wait_low is not None and statuses["P"].wait_high > 0
+
+    # A paused window stops counting and stops calling.
+    with factory.begin() as session:
+        window_sessions.pause(
+            session, site="jb-hall", window=3, reason="会议", staff_id=clerk3, now=monday
+        )
+        statuses = {s.prefix: s for s in calling.queue_status(session, site="jb-hall", now=monday)}
+    assert statuses["P"].windows == 0 and statuses["P"].wait_low is None
+    with pytest.raises(Conflict), factory.begin() as session:
+        calling.call_next(session, site="jb-hall", window=3, now=monday)
