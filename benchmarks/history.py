@@ -44,7 +44,12 @@ from benchmarks.history_data import (  # noqa: E402
     write_sqlite,
 )
 from shared.changes import changes_after, latest_revision  # noqa: E402
-from shared.db import create_hall_engine, create_session_factory, upgrade  # noqa: E402
+from shared.db import (  # noqa: E402
+    create_hall_engine,
+    create_read_session_factory,
+    create_session_factory,
+    upgrade,
+)
 from shared.demo.seed import seed_demo  # noqa: E402
 from shared.models import Staff, StaffRole  # noqa: E402
 from shared.services import (  # noqa: E402
@@ -57,7 +62,7 @@ from shared.services import (  # noqa: E402
     window_sessions,
 )
 from shared.services.catalog_search import search_matters  # noqa: E402
-from shared.services.tickets import find_ticket, issue_ticket, view  # noqa: E402
+from shared.services.tickets import find_ticket, issue_ticket_in, view  # noqa: E402
 
 # Thursday 2026-11-26, 09:00 in Shanghai: the first day after the generated history.
 TODAY = date(2026, 11, 26)
@@ -86,9 +91,15 @@ def _sign_in_windows(factory: sessionmaker[Session]) -> None:
             window_sessions.sign_in(session, site=SITE, window=number, staff_id=clerk.id, now=NOW)
 
 
+_READS: dict[int, sessionmaker[Session]] = {}
+
+
 def _issue(factory: sessionmaker[Session], n: int) -> Any:
-    with factory.begin() as session:
-        return issue_ticket(session, site=SITE, queue="ABCDEFGH"[n % 8], now=_at(n))
+    # As the kiosk and the desk issue: plan (read), allocate (write), read back after commit.
+    reads = _READS.get(id(factory))
+    if reads is None:
+        reads = _READS[id(factory)] = create_read_session_factory(factory)
+    return issue_ticket_in(factory, reads, site=SITE, queue="ABCDEFGH"[n % 8], now=_at(n))
 
 
 def _call_next(factory: sessionmaker[Session], n: int) -> Any:

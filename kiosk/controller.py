@@ -280,7 +280,7 @@ class KioskController(QObject):
             )
             flow.home_requested.connect(self.on_screen_home_requested)
             if self.tasks is not None and self._prepared is not None:
-                flow.attach(self.tasks, self._prepared.factory)
+                flow.attach(self.tasks, self._prepared.factory, self._prepared.read_factory)
             self._ticket_flow = flow
         return self._ticket_flow
 
@@ -616,7 +616,7 @@ class KioskController(QObject):
         self.feed.changes_arrived.connect(self.on_feed_changes_arrived)
         self.feed.connection_changed.connect(self.on_feed_connection_changed)
         if self._ticket_flow is not None:
-            self._ticket_flow.attach(self.tasks, prepared.factory)
+            self._ticket_flow.attach(self.tasks, prepared.factory, prepared.read_factory)
         if self._guide_flow is not None:
             self._guide_flow.attach(self.tasks, prepared.factory, prepared.read_factory)
         if self._priority_flow is not None:

@@ -16,8 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from reception.app import build_window, create_application, install_excepthook
-from reception.modules import builtin_registry
-from reception.modules.ticket_desk import DEFAULT_TERMINAL
+from reception.modules import DEFAULT_TERMINAL, builtin_registry
 from reception.shell import ReceptionShell
 from shared.db import create_read_session_factory, create_session_factory, engine_of, resolve_url
 from shared.logs import configure_logging

@@ -1,14 +1,18 @@
 """The console's module registry: which screens exist and which roles see them.
 
-Each module lives in its own file under ``reception/modules/`` and exposes
-``register(registry)``, which calls :meth:`ModuleRegistry.register_module`. The console asks
-the registry for the modules a signed-in member of staff may use and builds each one with a
-:class:`ModuleContext`. A registry is an ordinary object built at start-up (see
-``reception.modules.builtin_registry``), not a global.
+Each module lives in its own file under ``reception/modules/`` and is declared once, by key,
+title, roles and where its page class lives, in ``reception.modules.MODULES``; the registry
+holds those declarations and a factory per module. The console asks the registry for the
+modules a signed-in member of staff may use and builds each one with a :class:`ModuleContext`.
+A module file is imported by its factory (:func:`imported_factory`), when its page is built
+after a login, not when the console starts: the files pull in renderers, printers and services
+the login screen does not need (issue #10). A registry is an ordinary object built at start-up
+(see ``reception.modules.builtin_registry``), not a global.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -68,6 +72,23 @@ class ModuleContext:
 
 
 ModuleFactory = Callable[[ModuleContext], QWidget]
+
+
+def imported_factory(module: str, class_name: str, **options: object) -> ModuleFactory:
+    """A factory that imports ``module`` when the page is built and calls
+    ``class_name(context, **options)``.
+
+    The module is named by a string, out of PyInstaller's sight: the bundles take every
+    ``reception`` module as a hidden import (``build_scripts/bundle_common.py``).
+    """
+
+    def build(context: ModuleContext) -> QWidget:
+        page_class = getattr(importlib.import_module(module), class_name)
+        page = page_class(context, **options)
+        assert isinstance(page, QWidget)
+        return page
+
+    return build
 
 
 @dataclass(frozen=True)

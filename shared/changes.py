@@ -21,9 +21,9 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.clock import utcnow
@@ -38,6 +38,9 @@ RESYNC = "resync"
 #: Where the floor is kept (a hidden setting: see shared.services.settings.specs).
 FLOOR_KEY = "change_feed_floor"
 PRUNE_BATCH = 2000
+#: The change row's INSERT (the ticket allocator compiles it once for SQLite).
+CHANGE_INSERT = insert(cast(Table, Change.__table__))
+_NOTIFY = text("SELECT pg_notify(:channel, '')")
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,34 @@ def record_change(
     if bind.dialect.name == "postgresql":
         # Delivered at COMMIT; duplicates within one transaction are folded by the server.
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
+
+
+def insert_change(
+    session: Session,
+    kind: str,
+    entity_id: uuid.UUID | str,
+    action: str = "updated",
+    *,
+    site_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> None:
+    """:func:`record_change` as one ``INSERT`` sent at once, without the unit of work.
+
+    For writers that hold the database lock as briefly as they can (the ticket allocator).
+    """
+    conn = session.connection()
+    conn.execute(
+        CHANGE_INSERT,
+        {
+            "kind": kind,
+            "entity_id": str(entity_id),
+            "action": action,
+            "site_id": site_id,
+            "at": now or utcnow(),
+        },
+    )
+    if conn.dialect.name == "postgresql":
+        conn.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL})
 
 
 def latest_revision(session: Session) -> int:

@@ -2,14 +2,19 @@
 
 SQLite is opened in WAL mode with a busy timeout and foreign keys on. Write transactions
 start with ``BEGIN IMMEDIATE`` so two writers queue on the database lock instead of failing
-half-way (the driver's own deferred BEGIN gave "database is locked" under load); read-only
-sessions from :func:`create_read_session_factory` use a plain deferred ``BEGIN`` so followers
-never block writers.
+half-way (the driver's own deferred BEGIN gave "database is locked" under load); a writer
+waiting for that lock polls it in steps of 0.2–2 ms rather than SQLite's back-off of up to
+100 ms (see :func:`_poll_begin_immediate`). Read-only sessions from
+:func:`create_read_session_factory` use a plain deferred ``BEGIN`` so followers never block
+writers.
 """
 
 from __future__ import annotations
 
 import os
+import random
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -20,6 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.paths import default_database_path, migrations_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: How long a writer polls for the write lock before falling back to SQLite's own busy wait.
+SQLITE_POLL_SECONDS = 5.0
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 SQLITE_SYNCHRONOUS = "FULL"
 _READONLY = "hall_readonly"
 
@@ -81,8 +89,38 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get(_READONLY):
             conn.exec_driver_sql("BEGIN")
-        else:
+        elif not _poll_begin_immediate(conn.connection.driver_connection):
+            # Still busy after the polling: SQLite's own wait, and its error if that fails.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _poll_begin_immediate(dbapi_connection: Any) -> bool:
+    """``BEGIN IMMEDIATE``, waiting for the write lock in short steps; False if still busy.
+
+    SQLite's busy handler sleeps 1, 2, 5, 10 … then 100 ms between tries, so with several
+    writers the lock often sits free while they all sleep, and an unlucky writer waits for
+    hundreds of milliseconds behind transactions that hold it for one. Here the busy timeout
+    is off for the BEGIN alone and the lock is tried again every 0.2–2 ms.
+    """
+    deadline = time.monotonic() + SQLITE_POLL_SECONDS
+    delay = 0.0002
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return True
+            except sqlite3.Error as error:
+                # Anything but "busy" (or busy for too long) is left to the caller's
+                # ordinary BEGIN IMMEDIATE, which reports it as SQLAlchemy's error.
+                if getattr(error, "sqlite_errorcode", None) not in _BUSY:
+                    return False
+                if time.monotonic() > deadline:
+                    return False
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 1.5, 0.002)
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def create_session_factory(url: str | None = None) -> sessionmaker[Session]:

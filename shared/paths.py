@@ -27,6 +27,14 @@ def data_dir() -> Path:
     return path
 
 
+def cache_dir() -> Path:
+    """Files the apps rebuild when missing (python-escpos's parsed capabilities), kept between
+    starts in the data folder (created on first use); from source and frozen alike."""
+    path = data_dir() / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def default_database_path() -> Path:
     """The SQLite file used when neither ``--db`` nor ``HALL_DATABASE_URL`` is given."""
     return data_dir() / "servicehall.db"

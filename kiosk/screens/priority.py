@@ -534,7 +534,7 @@ class PriorityFlow(QObject):
     # -- helpers --------------------------------------------------------------------------------
 
     def _start_green_channel(self) -> None:
-        from shared.services.kiosk_priority import issue_green_ticket
+        from kiosk.screens.ticket import issue_green_ticket
 
         self._ticket_flow().start(priority=self.visitor, issue=issue_green_ticket)
 

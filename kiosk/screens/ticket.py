@@ -59,6 +59,10 @@ if TYPE_CHECKING:
     from shared.rendering import TicketSlip
     from shared.services.kiosk_tickets import IssuedTicket, QueueChoice, TicketMenu
 
+    #: The write and the read session factories: an issue opens its own transactions, so the
+    #: write lock is held only for the allocation (``shared.services.tickets.issue_ticket_in``).
+    Databases = tuple[sessionmaker[Session], sessionmaker[Session]]
+
 log = logging.getLogger(__name__)
 
 NAME = "ticket"
@@ -70,8 +74,9 @@ REFRESH_KINDS = {"ticket", "organisation", "setting", "window", "calendar"}
 
 PrinterFactory = Callable[[Mapping[str, Any]], "TicketPrinter | None"]
 Clock = Callable[[], datetime]
-# Issues the confirmed ticket on the worker thread: issue_kiosk_ticket's keywords in, an
-# IssuedTicket out (the green channel passes one that also records a priority request).
+# Issues the confirmed ticket on the worker thread: the write and read factories and
+# issue_kiosk_ticket's keywords in, an IssuedTicket out (the green channel passes one that
+# also records a priority request). It opens its own transactions (with_session=False).
 Issuer = Callable[..., "IssuedTicket"]
 
 
@@ -100,7 +105,7 @@ def ticket_menu(
 
 
 def issue_kiosk_ticket(
-    session: Session,
+    databases: Databases,
     *,
     site: str,
     queue: str,
@@ -109,11 +114,13 @@ def issue_kiosk_ticket(
     now: datetime,
     matter: str | None = None,
 ) -> IssuedTicket:
-    """:func:`shared.services.kiosk_tickets.issue_kiosk_ticket`."""
+    """:func:`shared.services.kiosk_tickets.issue_kiosk_ticket_in`."""
     from shared.services import kiosk_tickets
 
-    return kiosk_tickets.issue_kiosk_ticket(
-        session,
+    factory, read_factory = databases
+    return kiosk_tickets.issue_kiosk_ticket_in(
+        factory,
+        read_factory,
         site=site,
         queue=queue,
         request_key=request_key,
@@ -121,6 +128,14 @@ def issue_kiosk_ticket(
         now=now,
         matter=matter,
     )
+
+
+def issue_green_ticket(databases: Databases, **kwargs: Any) -> IssuedTicket:
+    """:func:`shared.services.kiosk_priority.issue_green_ticket_in` (the green channel)."""
+    from shared.services import kiosk_priority
+
+    factory, read_factory = databases
+    return kiosk_priority.issue_green_ticket_in(factory, read_factory, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -197,6 +212,7 @@ class TicketFlow(QObject):
         self.window = window
         self.tasks: TaskRunner | None = None
         self.print_tasks: TaskRunner | None = None
+        self._databases: Databases | None = None
         self.printer_factory = printer_factory
         self._site_code = site_code
         self._terminal = terminal
@@ -241,9 +257,18 @@ class TicketFlow(QObject):
         """True once the flow has its database (:meth:`attach`)."""
         return self.tasks is not None
 
-    def attach(self, tasks: TaskRunner, factory: sessionmaker[Session]) -> None:
-        """Give the flow the kiosk's runner and the write factory (its print runner uses it)."""
+    def attach(
+        self,
+        tasks: TaskRunner,
+        factory: sessionmaker[Session],
+        read_factory: sessionmaker[Session] | None = None,
+    ) -> None:
+        """Give the flow the kiosk's runner and factories (its print runner writes with
+        ``factory``; an issue reads with ``read_factory``, made from ``factory`` if ``None``)."""
+        from shared.db import create_read_session_factory
+
         self.tasks = tasks
+        self._databases = (factory, read_factory or create_read_session_factory(factory))
         if self.print_tasks is not None:
             self.print_tasks.shutdown()
         self.print_tasks = TaskRunner(factory, parent=self)
@@ -322,7 +347,7 @@ class TicketFlow(QObject):
         """Issue the ticket of the confirmation on screen (its request key makes it idempotent)."""
         if self.menu is None or self.choice is None or self.request_key is None:
             return
-        if self.tasks is None:
+        if self.tasks is None or self._databases is None:
             return  # not attached: no menu could have been loaded either
         if self._issuing == self.request_key:
             return  # the same request is already on its way
@@ -332,11 +357,11 @@ class TicketFlow(QObject):
         site, queue, priority = self.menu.site_code, self.choice.prefix, self.priority
         matter = self.matter.code if self.matter else None
         now = self._clock()
-        issuer = self.issuer
+        issuer, databases = self.issuer, self._databases
 
-        def issue(session: Session) -> IssuedTicket:
+        def issue() -> IssuedTicket:
             return issuer(
-                session,
+                databases,
                 site=site,
                 queue=queue,
                 request_key=key,
@@ -349,6 +374,7 @@ class TicketFlow(QObject):
             issue,
             lambda issued: self.on_ticket_issued(key, issued),
             lambda exc: self.on_ticket_failed(key, exc),
+            with_session=False,
         )
 
     # -- slots ----------------------------------------------------------------------------------

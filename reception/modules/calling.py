@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
 from reception.board import BoardWindow
 from reception.callbacks import guarded
 from reception.errors import user_message
-from reception.i18n import QT_TRANSLATE_NOOP
 from reception.modules.calling_session import SessionActions
 from reception.modules.calling_view import TransferDialog, WindowView
 from reception.modules.ticket_labels import (
     show_message,
 )
-from reception.registry import ModuleContext, ModuleRegistry
+from reception.registry import ModuleContext
 from shared.changes import ChangeRecord, touches
 from shared.qt.announcer import Announcer, create_announcer
 from shared.services import calling
@@ -42,8 +41,6 @@ from shared.services.tickets import TicketView
 log = logging.getLogger(__name__)
 
 KEY = "calling"
-TITLE = QT_TRANSLATE_NOOP("Modules", "叫号")
-ROLES = ("window", "manager", "admin")
 
 AnnouncerFactory = Callable[[QObject], Announcer]
 
@@ -364,8 +361,3 @@ class WindowPage(SessionActions, WindowView):
         self.board = board
         self.board_opened.emit(board)
         return board
-
-
-def register(registry: ModuleRegistry) -> None:
-    """Register the 叫号 module."""
-    registry.register_module(KEY, TITLE, ROLES, WindowPage)

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from reception.callbacks import guarded
 from reception.errors import user_message
-from reception.i18n import QT_TRANSLATE_NOOP
-from reception.modules.ticket_desk import DEFAULT_TERMINAL, desk_issue
+from reception.modules import DEFAULT_TERMINAL
+from reception.modules.ticket_desk import desk_issue
 from reception.modules.ticket_labels import show_message
-from reception.registry import ModuleContext, ModuleRegistry
+from reception.registry import ModuleContext
 from shared.printing import PrintError
 from shared.qt.printing import (
     PrintOutcome,
@@ -50,8 +50,6 @@ from shared.services.home import resolve_site
 log = logging.getLogger(__name__)
 
 KEY = "guide_lookup"
-TITLE = QT_TRANSLATE_NOOP("Modules", "办事指南查询")
-ROLES = ("guide", "manager", "admin")
 LIMIT = 50
 
 PrinterFactory = Callable[[Mapping[str, Any] | None], Any]
@@ -310,10 +308,13 @@ class GuideLookupPage(QWidget):
         self._issuing = True
         self.issue_button.setEnabled(False)
         run = desk_issue(
-            self._context.staff, self._context.site_code, guide.queue_prefix, matter=guide.code
+            self._context, self._context.site_code, guide.queue_prefix, matter=guide.code
         )
         self._context.runner.submit(
-            run, guarded(self, self.on_ticket_issued), guarded(self, self.on_issue_failed)
+            run,
+            guarded(self, self.on_ticket_issued),
+            guarded(self, self.on_issue_failed),
+            with_session=False,
         )
 
     def on_ticket_issued(self, issued: IssuedSlip) -> None:
@@ -385,11 +386,4 @@ def guide_html(guide: MatterGuide) -> str:
     return "".join(parts)
 
 
-def register(registry: ModuleRegistry, terminal: str = DEFAULT_TERMINAL) -> None:
-    """Register 办事指南查询 for a console whose terminal code is ``terminal``."""
-    registry.register_module(
-        KEY, TITLE, ROLES, lambda context: GuideLookupPage(context, terminal=terminal)
-    )
-
-
-__all__ = ["KEY", "GuideLookupPage", "guide_html", "register"]
+__all__ = ["KEY", "GuideLookupPage", "guide_html"]

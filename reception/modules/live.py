@@ -20,14 +20,13 @@ from PySide6.QtWidgets import (
 from reception.callbacks import guarded
 from reception.errors import user_message
 from reception.i18n import QT_TRANSLATE_NOOP
-from reception.registry import EVERYONE, ModuleContext, ModuleRegistry
+from reception.registry import ModuleContext
 from reception.views.tables import read_only_table
 from shared.changes import ChangeRecord
 from shared.clock import utcnow
 from shared.services.activity import ActivityEntry, activity_entry, recent_changes
 
 KEY = "live"
-TITLE = QT_TRANSLATE_NOOP("Modules", "实时动态")
 MAX_ROWS = 200
 
 
@@ -130,8 +129,3 @@ class LivePanel(QWidget):
             cells = (entry.time_text, entry.description, str(entry.revision))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-
-
-def register(registry: ModuleRegistry) -> None:
-    """Register the 实时动态 module (every role sees it)."""
-    registry.register_module(KEY, TITLE, EVERYONE, LivePanel)

@@ -39,7 +39,7 @@ from reception.errors import user_message
 from reception.i18n import QT_TRANSLATE_NOOP
 from reception.modules.priority_dialogs import AssignDialog, ContactDialog, NoteDialog
 from reception.modules.priority_inbox_view import PriorityInboxView
-from reception.registry import ModuleContext, ModuleRegistry
+from reception.registry import ModuleContext
 from shared.changes import ChangeRecord, touches
 from shared.clock import to_local, utcnow
 from shared.errors import NotFound
@@ -50,8 +50,6 @@ from shared.services.priority import Assistant, Contact, NoteView, RequestView
 log = logging.getLogger(__name__)
 
 KEY = "priority"
-TITLE = QT_TRANSLATE_NOOP("Modules", "优先服务")
-ROLES = ("assistant", "manager", "admin")
 CHANGE_KIND = "priority_request"
 TICK_MS = 1000
 
@@ -540,8 +538,3 @@ class PriorityInboxPage(PriorityInboxView):
         self.contact_dialog = dialog
         dialog.open()
         self.contact_revealed.emit(contact.reference)
-
-
-def register(registry: ModuleRegistry) -> None:
-    """Register the 优先服务 module."""
-    registry.register_module(KEY, TITLE, ROLES, PriorityInboxPage)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from reception.callbacks import guarded
 from reception.errors import user_message
-from reception.i18n import QT_TRANSLATE_NOOP
+from reception.modules import DEFAULT_TERMINAL
 from reception.modules.ticket_desk_view import DeskView, PrintAlert
 from reception.modules.ticket_labels import (
     PRINT_LABELS,
@@ -39,7 +39,7 @@ from reception.modules.ticket_labels import (
     show_message,
     wait_range_text,
 )
-from reception.registry import ModuleContext, ModuleRegistry
+from reception.registry import ModuleContext
 from shared.changes import ChangeRecord, touches
 from shared.clock import to_local
 from shared.printing import TicketPrinter
@@ -53,20 +53,16 @@ from shared.services.desk import (
     IssuedSlip,
     desk_state,
     desk_ticket,
-    issue_at_desk,
+    issue_at_desk_in,
     reprint_slip,
     resolve_site,
     terminal_printer_config,
 )
-from shared.services.staff import StaffInfo
 from shared.services.tickets import TicketView
 
 log = logging.getLogger(__name__)
 
 KEY = "ticket_desk"
-TITLE = QT_TRANSLATE_NOOP("Modules", "取号台")
-ROLES = ("guide", "manager", "admin")
-DEFAULT_TERMINAL = "desk-01"
 MAX_ALERTS = 3
 QUEUE_COLUMNS = 4
 CANCELLABLE = ("issued", "called")
@@ -76,26 +72,30 @@ PrinterFactory = Callable[[Mapping[str, Any] | None], TicketPrinter | None]
 
 
 def desk_issue(
-    staff: StaffInfo,
+    context: ModuleContext,
     site: str | None,
     queue: str,
     *,
     priority: str | None = None,
     matter: str | None = None,
     override: bool = False,
-) -> Callable[[Any], IssuedSlip]:
+) -> Callable[[], IssuedSlip]:
     """The desk's issue operation for the background runner: one call, one ticket.
 
     The 取号台 and 办事指南查询 (为群众取号) issue through it, so both use the same request
     key scheme (a retry cannot double a ticket), the staff member's roles for the hours
-    override, and the ``desk`` channel.
+    override, and the ``desk`` channel. The operation opens its own transactions (submit it
+    with ``with_session=False``), so the write lock is held only for the allocation.
     """
     key = f"desk-{uuid.uuid4().hex}"
+    staff, factory, read_factory = context.staff, context.runner.factory, context.read_factory
+    assert factory is not None
 
-    def run(session: Any) -> IssuedSlip:
-        return issue_at_desk(
-            session,
-            site=resolve_site(session, site),
+    def run() -> IssuedSlip:
+        return issue_at_desk_in(
+            factory,
+            read_factory,
+            site=site,
             queue=queue,
             request_key=key,
             roles=staff.roles,
@@ -356,7 +356,7 @@ class DeskPage(DeskView):
         self.issue_button.setEnabled(False)
         self.issue_button.setText(self.tr("正在取号…"))
         run = desk_issue(
-            self._context.staff,
+            self._context,
             self._site,
             prefix,
             priority=self.priority.currentData(),
@@ -364,7 +364,10 @@ class DeskPage(DeskView):
             override=self.override.isVisible() and self.override.isChecked(),
         )
         self._context.runner.submit(
-            run, guarded(self, self.on_ticket_issued), guarded(self, self.on_issue_failed)
+            run,
+            guarded(self, self.on_ticket_issued),
+            guarded(self, self.on_issue_failed),
+            with_session=False,
         )
 
     def _issue_done(self) -> None:
@@ -563,10 +566,3 @@ class DeskPage(DeskView):
 
     def _show_message(self, text: str, ok: bool = False) -> None:
         show_message(self.message, text, ok)
-
-
-def register(registry: ModuleRegistry, terminal: str = DEFAULT_TERMINAL) -> None:
-    """Register the 取号台 module for a console whose terminal code is ``terminal``."""
-    registry.register_module(
-        KEY, TITLE, ROLES, lambda context: DeskPage(context, terminal=terminal)
-    )

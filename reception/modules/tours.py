@@ -48,14 +48,12 @@ from reception.modules.tours_booking import BookingDialog
 from reception.modules.tours_calendar import DayCalendar
 from reception.modules.tours_detail import TourDetail
 from reception.modules.tours_week import WeekCalendar
-from reception.registry import ModuleContext, ModuleRegistry
+from reception.registry import ModuleContext
 from shared.changes import ChangeRecord, touches
 from shared.rendering.tour_slip import TourSlip
 from shared.services.tours_views import TourView
 
 KEY = "tours"
-TITLE = QT_TRANSLATE_NOOP("Modules", "参观接待")
-ROLES = ("docent", "manager", "admin")
 CHANGE_KIND = "tour"
 DETAIL_WIDTH = 470
 
@@ -480,8 +478,3 @@ class ToursPage(QWidget):
             self.show_day(view.date)
         else:
             self.reload()
-
-
-def register(registry: ModuleRegistry) -> None:
-    """Register the 参观接待 module."""
-    registry.register_module(KEY, TITLE, ROLES, ToursPage)

@@ -1,54 +1,66 @@
 """The ``hall`` admin CLI.
 
-Each command group lives in its own module with a ``register(subparsers)`` function; this
-module builds the parser, runs the command and turns every failure into one clear line on
-stderr and a non-zero exit, never a traceback (set ``HALL_DEBUG=1`` to see one).
+Each command group lives in its own module with a ``register(subparsers)`` function, listed
+in :data:`COMMANDS`; this module imports only the module of the command given, builds the
+parser, runs the command and turns every failure into one clear line on stderr and a non-zero
+exit, never a traceback (set ``HALL_DEBUG=1`` to see one).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from shared.cli import (
-    calendar_cmd,
-    catalog_cmd,
-    changes_cmd,
-    db_cmd,
-    demo_cmd,
-    kiosk_cmd,
-    org_cmd,
-    priority_cmd,
-    settings_cmd,
-    terminal_cmd,
-    ticket_cmd,
-    tour_cmd,
-    user_cmd,
-    window_cmd,
-)
 from shared.cli.context import CliContext, CliError
 from shared.errors import HallError
 
-COMMAND_MODULES = [
-    db_cmd,
-    demo_cmd,
-    user_cmd,
-    changes_cmd,
-    ticket_cmd,
-    priority_cmd,
-    catalog_cmd,
-    org_cmd,
-    settings_cmd,
-    calendar_cmd,
-    tour_cmd,
-    window_cmd,
-    terminal_cmd,
-    kiosk_cmd,
-]
+#: Every command, in help order, and the module (``shared.cli.<name>``) that registers it.
+#: A run imports only the module of the command it was given: the modules import their
+#: services, renderers and workbooks (openpyxl, reportlab, python-escpos), which one command
+#: does not need (issue #10). ``hall --help`` and a mistyped command import them all.
+COMMANDS: dict[str, str] = {
+    "init-db": "db_cmd",
+    "doctor": "db_cmd",
+    "seed-demo": "demo_cmd",
+    "user": "user_cmd",
+    "changes": "changes_cmd",
+    "ticket": "ticket_cmd",
+    "queue": "ticket_cmd",
+    "priority": "priority_cmd",
+    "privacy": "priority_cmd",
+    "catalog": "catalog_cmd",
+    "org": "org_cmd",
+    "settings": "settings_cmd",
+    "calendar": "calendar_cmd",
+    "tour": "tour_cmd",
+    "window": "window_cmd",
+    "terminal": "terminal_cmd",
+    "kiosk": "kiosk_cmd",
+}
+
+
+def command_modules(command: str | None = None) -> list[ModuleType]:
+    """The modules registering ``command`` (all of them for ``None`` or an unknown name)."""
+    names = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    return [importlib.import_module(f"shared.cli.{name}") for name in names]
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    # The command word, found as the full parser would: past the top-level options.
+    pre = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    _common(pre, top=True)
+    pre.add_argument("command", nargs="?")
+    try:
+        known, _rest = pre.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None  # the full parser reports it
+    return known.command if isinstance(known.command, str) else None
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -68,19 +80,20 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full ``hall`` parser."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``hall`` parser: with ``command``, only that command's module is registered."""
     parser = argparse.ArgumentParser(prog="hall", description="ServiceHall admin tool.")
     _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMAND_MODULES:
+    for module in command_modules(command):
         module.register(commands, lambda p: _common(p, top=False))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``hall``; returns the exit code (also used as the console script)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     ctx = CliContext(url=args.db, json=args.json)
     try:

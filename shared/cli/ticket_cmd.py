@@ -9,10 +9,11 @@ from typing import Any
 
 from shared.cli.context import CliContext
 from shared.clock import to_local
+from shared.db import create_read_session_factory
 from shared.models.tickets import PRIORITIES
 from shared.services import calling
 from shared.services.settings import default_site
-from shared.services.tickets import TicketView, issue_ticket
+from shared.services.tickets import TicketView, issue_ticket_in
 
 
 def register(commands: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -103,17 +104,18 @@ def _text(view: TicketView) -> str:
 def ticket_issue(ctx: CliContext, args: argparse.Namespace) -> int:
     """Issue a ticket (channel ``cli``)."""
     site = site_code(ctx, args)
-    with ctx.session_factory().begin() as session:
-        view = issue_ticket(
-            session,
-            site=site,
-            queue=args.queue,
-            priority=args.priority,
-            request_key=args.key,
-            matter=args.matter,
-            channel="cli",
-            override_hours=args.override_hours,
-        )
+    factory = ctx.session_factory()
+    view = issue_ticket_in(
+        factory,
+        create_read_session_factory(factory),
+        site=site,
+        queue=args.queue,
+        priority=args.priority,
+        request_key=args.key,
+        matter=args.matter,
+        channel="cli",
+        override_hours=args.override_hours,
+    )
     ctx.emit(view.as_json(), _text(view))
     return 0
 

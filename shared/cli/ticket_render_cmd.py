@@ -1,4 +1,9 @@
-"""``hall ticket render`` and ``hall ticket verify``: the slip in each format, and its QR."""
+"""``hall ticket render`` and ``hall ticket verify``: the slip in each format, and its QR.
+
+The renderers (reportlab, PIL, python-escpos) and the ticket codes are imported inside the
+handlers: this module is registered on every ``hall ticket`` and ``hall queue`` run, which
+mostly need neither (issue #10).
+"""
 
 from __future__ import annotations
 
@@ -13,14 +18,7 @@ from typing import Any
 from shared.cli.context import CliContext, CliError
 from shared.cli.ticket_cmd import site_code
 from shared.errors import NotFound, ValidationError
-from shared.rendering import (
-    EscposProfile,
-    render_ticket_escpos,
-    render_ticket_pdf,
-    render_ticket_png,
-)
 from shared.services.settings import site_by_code
-from shared.services.ticket_codes import installation_secret, ticket_slip, verify_payload
 from shared.services.tickets import find_ticket, view
 
 FORMATS = ("pdf", "png", "escpos")
@@ -67,6 +65,14 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def ticket_render(ctx: CliContext, args: argparse.Namespace) -> int:
     """Render one ticket to a file."""
+    from shared.rendering import (
+        EscposProfile,
+        render_ticket_escpos,
+        render_ticket_pdf,
+        render_ticket_png,
+    )
+    from shared.services.ticket_codes import ticket_slip
+
     site = site_code(ctx, args)
     # A write transaction: the signing secret is created on first use.
     with ctx.session_factory().begin() as session:
@@ -104,6 +110,8 @@ def ticket_render(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def ticket_verify(ctx: CliContext, args: argparse.Namespace) -> int:
     """Check a ticket code's signature; show the ticket it names. Exit 1 when forged."""
+    from shared.services.ticket_codes import installation_secret, verify_payload
+
     with ctx.session_factory().begin() as session:
         secret = installation_secret(session)
         try:

@@ -169,7 +169,7 @@ class EscposUsbPrinter:
             raise PrintError(
                 "USB printing needs pyusb: pip install pyusb (and libusb-1.0)", NOT_INSTALLED_ZH
             ) from exc
-        from escpos.printer import Usb
+        from shared.rendering.escpos_library import Usb
 
         printer: Any = Usb(
             self.vendor,

@@ -62,6 +62,17 @@ class TaskRunner(QObject):
         self._thread.start()
 
     @property
+    def factory(self) -> sessionmaker[Session] | None:
+        """The write session factory (for operations run with ``with_session=False`` that
+        open their own transactions, e.g. ``issue_ticket_in``)."""
+        return self._factory
+
+    @property
+    def read_factory(self) -> sessionmaker[Session] | None:
+        """The read session factory (the write one when no read factory was given)."""
+        return self._read_factory
+
+    @property
     def busy(self) -> bool:
         """True while operations are queued or running."""
         return self._pending > 0

@@ -8,6 +8,10 @@ take GB18030 (GBK) double-byte text in their Chinese mode (``FS &``).
 
 The QR code is the printer's native ``GS ( k`` command by default; a profile with
 ``native_qr=False`` gets the same symbol as a raster image (``GS v 0``) instead.
+
+python-escpos is imported when the first receipt is rendered, through
+:mod:`shared.rendering.escpos_library` (its capabilities cache), not when this module is: the
+apps import the renderers long before they print, and their start must not wait for it.
 """
 
 from __future__ import annotations
@@ -15,15 +19,15 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from escpos.capabilities import get_profile
-from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
 from PIL import Image
 
 from shared.rendering.layout import Element, Gap, Qr, Rule, Size, Text, wrap_text
 from shared.rendering.qr import qr_matrix
+
+if TYPE_CHECKING:
+    from shared.rendering.escpos_library import Dummy
 
 ENCODING = "gb18030"
 CHAR_DOTS = 12
@@ -108,6 +112,8 @@ def encode(text: str) -> bytes:
 
 
 def _printer(profile: EscposProfile) -> Dummy:
+    from shared.rendering.escpos_library import Dummy, get_profile
+
     # A private copy of the default capabilities with the paper width filled in: python-escpos
     # prints a warning to stdout when it has to place an image on paper of unknown width.
     capabilities = get_profile("default")
@@ -159,6 +165,8 @@ class _Writer:
     def qr(self, element: Qr) -> None:
         self.style(align="center")
         if self.profile.native_qr:
+            from shared.rendering.escpos_library import QR_ECLEVEL_M
+
             self.p._raw(b"\n")
             self.p.qr(
                 element.payload, ec=QR_ECLEVEL_M, size=self.profile.qr_module_dots, native=True

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared.clock import utcnow
 from shared.errors import Conflict, NotFound
@@ -24,7 +24,7 @@ from shared.rendering import TicketSlip
 from shared.services.calling import QueueStatus, queue_status, window_tickets
 from shared.services.hours import hall_state
 from shared.services.settings import default_site, site_by_code
-from shared.services.ticket_codes import ticket_slip
+from shared.services.ticket_codes import issue_with_slip_in, ticket_slip
 from shared.services.tickets import TicketView, issue_ticket, today, view
 from shared.services.window_states import WindowStatus, window_states, window_status
 
@@ -85,6 +85,50 @@ def issue_at_desk(
         now=now,
     )
     return IssuedSlip(ticket, ticket_slip(session, ticket))
+
+
+def issue_at_desk_in(
+    factory: sessionmaker[Session],
+    read_factory: sessionmaker[Session],
+    *,
+    site: str | None,
+    queue: str,
+    request_key: str,
+    roles: Iterable[str],
+    priority: str | None = None,
+    matter: str | None = None,
+    override_hours: bool = False,
+    staff_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> IssuedSlip:
+    """:func:`issue_at_desk` in transactions of its own, the write lock held only for the
+    allocation; ``site=None`` is the district hall (run it with ``with_session=False``).
+
+    Raises:
+        Conflict: as :func:`issue_at_desk`.
+    """
+    if override_hours and OVERRIDE_ROLES.isdisjoint(roles):
+        raise Conflict(
+            "only a manager or admin may issue outside hall hours",
+            "只有项目经理或管理员可以在非办理时间强制取号。",
+        )
+    if site is None:
+        with read_factory() as session:
+            site = default_site(session).code
+    ticket, slip = issue_with_slip_in(
+        factory,
+        read_factory,
+        site=site,
+        queue=queue,
+        priority=priority,
+        request_key=request_key,
+        matter=matter or None,
+        channel="desk",
+        override_hours=override_hours,
+        staff_id=staff_id,
+        now=now,
+    )
+    return IssuedSlip(ticket, slip)
 
 
 def reprint_slip(
@@ -358,6 +402,7 @@ __all__ = [
     "desk_state",
     "desk_ticket",
     "issue_at_desk",
+    "issue_at_desk_in",
     "list_windows",
     "recent_calls",
     "reprint_slip",

@@ -16,12 +16,13 @@ Nothing here logs or returns personal data unmasked.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared.clock import to_local, utcnow
 from shared.errors import Conflict
@@ -39,7 +40,7 @@ from shared.services.priority_rules import (
     PREFERRED_MAX_DAYS,
 )
 from shared.services.settings import get_setting
-from shared.services.ticket_codes import ticket_slip
+from shared.services.ticket_codes import describe_with_slip, ticket_slip
 from shared.services.weekly_hours import working_weekdays
 
 #: How many working days the home-visit form offers.
@@ -252,6 +253,33 @@ def issue_green_ticket(
         NotFound: the site or queue does not exist.
     """
     now = now or utcnow()
+    ticket = session.get_one(
+        Ticket,
+        _green_ticket(
+            session,
+            site=site,
+            queue=queue,
+            request_key=request_key,
+            priority=priority,
+            now=now,
+            matter=matter,
+        ),
+    )
+    ticket_view = tickets.view(session, ticket, now)
+    return IssuedTicket(ticket=ticket_view, slip=ticket_slip(session, ticket_view))
+
+
+def _green_ticket(
+    session: Session,
+    *,
+    site: str,
+    queue: str,
+    request_key: str,
+    priority: str | None,
+    now: datetime,
+    matter: str | None,
+) -> uuid.UUID:
+    """The green-channel request and its ticket, in the caller's transaction: the ticket's id."""
     view = create_request(
         session,
         site=site,
@@ -265,11 +293,37 @@ def issue_green_ticket(
     ticket_id = session.scalar(
         select(PriorityRequest.ticket_id).where(PriorityRequest.id == view.id)
     )
-    ticket = session.get(Ticket, ticket_id) if ticket_id is not None else None
-    if ticket is None:  # create_request always issues one; never silently print nothing
+    if ticket_id is None:  # create_request always issues one; never silently print nothing
         raise Conflict("green-channel request without a ticket", "系统繁忙，请稍后再试。")
-    ticket_view = tickets.view(session, ticket, now)
-    return IssuedTicket(ticket=ticket_view, slip=ticket_slip(session, ticket_view))
+    return ticket_id
+
+
+def issue_green_ticket_in(
+    factory: sessionmaker[Session],
+    read_factory: sessionmaker[Session],
+    *,
+    site: str,
+    queue: str,
+    request_key: str,
+    priority: str | None,
+    now: datetime | None = None,
+    matter: str | None = None,
+) -> IssuedTicket:
+    """:func:`issue_green_ticket` with the request and the ticket in one write transaction,
+    and the ticket's view and slip read after commit (run it with ``with_session=False``)."""
+    now = now or utcnow()
+    with factory.begin() as session:
+        issued = _green_ticket(
+            session,
+            site=site,
+            queue=queue,
+            request_key=request_key,
+            priority=priority,
+            now=now,
+            matter=matter,
+        )
+    ticket, slip = describe_with_slip(factory, read_factory, issued, now)
+    return IssuedTicket(ticket=ticket, slip=slip)
 
 
 __all__ = [
@@ -280,6 +334,7 @@ __all__ = [
     "common_matters",
     "find_matters",
     "issue_green_ticket",
+    "issue_green_ticket_in",
     "next_step_text",
     "next_working_days",
     "priority_menu",

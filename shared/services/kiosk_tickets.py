@@ -6,9 +6,11 @@ Two calls, each one short transaction run off the GUI thread:
   and the wait range *for the visitor about to take a ticket* (a green-channel ticket waits only
   behind earlier priority tickets), whether the hall issues tickets now, and this terminal's
   printer settings.
-- :func:`issue_kiosk_ticket` (write): :func:`~shared.services.tickets.issue_ticket` on the
-  kiosk channel with the confirmation's request key, and the printable slip built in the same
-  transaction (the first slip ever made writes the installation's signing secret).
+- :func:`issue_kiosk_ticket_in`: the ticket on the kiosk channel with the confirmation's
+  request key, through :func:`~shared.services.tickets.issue_ticket_in` — lookups before the
+  write lock, only the allocation inside it, people ahead, the wait and the printable slip
+  read after commit (the first slip ever made writes the installation's signing secret).
+  :func:`issue_kiosk_ticket` does the same in the caller's write transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared.clock import to_local, utcnow
 from shared.errors import ValidationError
@@ -28,7 +30,7 @@ from shared.rendering import TicketSlip
 from shared.services.calling import queue_status
 from shared.services.home import resolve_site
 from shared.services.hours import hall_state
-from shared.services.ticket_codes import ticket_slip
+from shared.services.ticket_codes import issue_with_slip_in, ticket_slip
 from shared.services.tickets import TicketView, issue_ticket, today
 from shared.services.waits import estimate_wait
 
@@ -232,12 +234,45 @@ def issue_kiosk_ticket(
     return IssuedTicket(ticket=ticket, slip=ticket_slip(session, ticket))
 
 
+def issue_kiosk_ticket_in(
+    factory: sessionmaker[Session],
+    read_factory: sessionmaker[Session],
+    *,
+    site: str,
+    queue: str,
+    request_key: str,
+    priority: str | None = None,
+    now: datetime | None = None,
+    matter: str | None = None,
+) -> IssuedTicket:
+    """:func:`issue_kiosk_ticket` in transactions of its own, the write lock held only for
+    the allocation (run it with the runner's ``with_session=False``).
+
+    Raises:
+        Conflict: the hall is closed (``message_zh`` says when it opens).
+        NotFound: the site or queue does not exist or no longer takes tickets.
+    """
+    ticket, slip = issue_with_slip_in(
+        factory,
+        read_factory,
+        site=site,
+        queue=queue,
+        priority=priority,
+        request_key=request_key,
+        matter=matter,
+        channel="kiosk",
+        now=now or utcnow(),
+    )
+    return IssuedTicket(ticket=ticket, slip=slip)
+
+
 __all__ = [
     "IssuedTicket",
     "QueueChoice",
     "TicketMenu",
     "closed_message_zh",
     "issue_kiosk_ticket",
+    "issue_kiosk_ticket_in",
     "terminal_printer",
     "ticket_menu",
 ]

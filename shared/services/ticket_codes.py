@@ -17,16 +17,18 @@ import hashlib
 import hmac
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from shared.errors import ValidationError
 from shared.rendering.ticket import TicketSlip, slip_from_view
 from shared.services.settings import get_setting, set_setting
-from shared.services.tickets import TicketView
+from shared.services.tickets import TicketView, allocate_ticket_in, describe_ticket
 
 VERSION = "SH1"
 SECRET_KEY = "installation_secret"
@@ -70,6 +72,10 @@ def installation_secret(session: Session) -> bytes:
         if stored is None:
             stored = base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
             set_setting(session, SECRET_KEY, stored)
+    return _decode(stored)
+
+
+def _decode(stored: object) -> bytes:
     try:
         secret = base64.b64decode(str(stored), validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -77,6 +83,12 @@ def installation_secret(session: Session) -> bytes:
     if len(secret) < 16:
         raise ValidationError("the stored installation secret is too short")
     return secret
+
+
+def stored_secret(session: Session) -> bytes | None:
+    """The signing secret if one is stored (``None`` before the first slip); reads only."""
+    stored = get_setting(session, SECRET_KEY)
+    return None if stored is None else _decode(stored)
 
 
 def _signature(body: str, secret: bytes) -> str:
@@ -135,3 +147,36 @@ def verify_payload(payload: str, secret: bytes) -> VerifiedCode:
 def ticket_slip(session: Session, view: TicketView, hall_name: str | None = None) -> TicketSlip:
     """The printable slip of a ticket, with its signed QR code."""
     return slip_from_view(view, hall_name, ticket_payload(view, installation_secret(session)))
+
+
+def describe_with_slip(
+    factory: sessionmaker[Session],
+    read_factory: sessionmaker[Session],
+    ticket_id: uuid.UUID,
+    now: datetime | None = None,
+    hall_name: str | None = None,
+) -> tuple[TicketView, TicketSlip]:
+    """A committed ticket's view and slip, read in a read transaction.
+
+    Only the installation's very first slip writes (the signing secret), in a short write
+    transaction of its own.
+    """
+    with read_factory() as session:
+        view = describe_ticket(session, ticket_id, now)
+        secret = stored_secret(session)
+    if secret is None:
+        with factory.begin() as session:
+            secret = installation_secret(session)
+    return view, slip_from_view(view, hall_name, ticket_payload(view, secret))
+
+
+def issue_with_slip_in(
+    factory: sessionmaker[Session], read_factory: sessionmaker[Session], **kwargs: Any
+) -> tuple[TicketView, TicketSlip]:
+    """:func:`~shared.services.tickets.issue_ticket_in` with the ticket's slip.
+
+    Takes :func:`~shared.services.tickets.plan_ticket`'s keywords: plan (read), allocate
+    (write), then the view and the slip after commit (read).
+    """
+    ticket_id, now = allocate_ticket_in(factory, read_factory, **kwargs)
+    return describe_with_slip(factory, read_factory, ticket_id, now)
