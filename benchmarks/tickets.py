@@ -14,7 +14,8 @@ What it measures, each on a fresh copy of a demo-hall database in a temporary fo
   the hall's own listener that emits it) to the moment the COMMIT returned (the session
   factory's ``after_commit`` event) of every write transaction;
 - latency: one process, ``--issues`` tickets (round robin over the district queues); then
-  ``call_next`` over the signed-in district windows with the same lock clock;
+  ``call_next_in`` (plan read, apply write, describe read) over the signed-in district
+  windows with the same lock clock;
 - throughput: 1, 4 and 8 spawned processes wait on a barrier and then issue at once; tickets/s
   is all tickets over the span from the first start to the last finish; each worker records
   every issue's latency and lock hold; afterwards the tickets are checked for duplicates and
@@ -207,8 +208,9 @@ def latency(url: str, issues: int) -> dict[str, float]:
     for n in range(CALLS):
         window = DISTRICT_WINDOWS[n % len(DISTRICT_WINDOWS)]
         started = time.perf_counter()
-        with factory.begin() as session:
-            calling.call_next(session, site=SITE, window=window, now=at + timedelta(seconds=n))
+        calling.call_next_in(
+            factory, reads, site=SITE, window=window, now=at + timedelta(seconds=n)
+        )
         calls.append((time.perf_counter() - started) * 1000)
     engine_of(factory).dispose()
     return {

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.clock import utcnow
@@ -120,6 +120,12 @@ def insert_change(
             "at": now or utcnow(),
         },
     )
+    notify_followers(conn)
+
+
+def notify_followers(conn: Connection) -> None:
+    """Wake PostgreSQL followers at commit (``NOTIFY``); nothing to do on SQLite, whose
+    followers poll."""
     if conn.dialect.name == "postgresql":
         conn.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL})
 

@@ -235,20 +235,26 @@ class WindowPage(SessionActions, WindowView):
     # -- actions ---------------------------------------------------------------------------
 
     def _run(self, action: str, operation: Callable[[Any, str], TicketView | None]) -> None:
-        if self._busy or self.window_number is None:
-            return
-        self._busy = True
-        self.message.hide()
-        self._set_buttons()
         site = self._site
 
         def run(session: Any) -> TicketView | None:
             return operation(session, resolve_site(session, site))
 
+        self._submit(action, run, with_session=True)
+
+    def _submit(
+        self, action: str, run: Callable[..., TicketView | None], with_session: bool
+    ) -> None:
+        if self._busy or self.window_number is None:
+            return
+        self._busy = True
+        self.message.hide()
+        self._set_buttons()
         self._context.runner.submit(
             run,
             guarded(self, lambda result: self.on_action_finished(action, result)),
             guarded(self, self.on_action_error),
+            with_session=with_session,
         )
 
     def on_action_finished(self, action: str, ticket: TicketView | None) -> None:
@@ -286,13 +292,18 @@ class WindowPage(SessionActions, WindowView):
 
     @Slot()
     def on_call_clicked(self) -> None:
-        window, staff_id = self.window_number, self._context.staff.id
-        self._run(
-            "call",
-            lambda session, site: calling.call_next(
-                session, site=site, window=window, staff_id=staff_id
-            ),
-        )
+        window, staff_id, site = self.window_number, self._context.staff.id, self._site
+        factory, reads = self._context.runner.factory, self._context.read_factory
+        if window is None or factory is None:
+            return
+
+        def run() -> TicketView | None:
+            # Its own transactions: the write lock is held only for the call's writes.
+            with reads() as session:
+                code = resolve_site(session, site)
+            return calling.call_next_in(factory, reads, site=code, window=window, staff_id=staff_id)
+
+        self._submit("call", run, with_session=False)
 
     @Slot()
     def on_recall_clicked(self) -> None:

@@ -123,8 +123,10 @@ def ticket_issue(ctx: CliContext, args: argparse.Namespace) -> int:
 def ticket_call(ctx: CliContext, args: argparse.Namespace) -> int:
     """Call the next ticket; exit 3 when nobody waits."""
     site = site_code(ctx, args)
-    with ctx.session_factory().begin() as session:
-        view = calling.call_next(session, site=site, window=args.window)
+    factory = ctx.session_factory()
+    view = calling.call_next_in(
+        factory, create_read_session_factory(factory), site=site, window=args.window
+    )
     if view is None:
         ctx.emit({"called": None, "window": args.window}, f"window {args.window}: nobody waiting")
         return 3

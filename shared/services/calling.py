@@ -1,9 +1,7 @@
 """A ticket's life at the windows: call next, recall, no-show, transfer, finish, cancel.
 
-Calling order (spec §5): per queue, priority tickets first under the queue's policy —
-``strict`` (always first) or ``interleave`` (at most N normal tickets between two priority
-ones) — then by issue time. Two windows calling at once never get the same ticket: the state
-change is a conditional update that only one of them can win.
+叫下一位 itself (the calling order, and the plan/apply split that keeps the write lock short)
+lives in :mod:`shared.services.call_order`; it is re-exported here.
 """
 
 from __future__ import annotations
@@ -11,14 +9,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shared.clock import utcnow
 from shared.errors import Conflict, NotFound
-from shared.models import Queue, Site, Ticket, Window
+from shared.models import Queue, Site, Ticket
+from shared.services.call_order import call_next, call_next_in
 from shared.services.settings import get_setting, site_by_code
 from shared.services.tickets import (
     TicketView,
@@ -31,102 +29,6 @@ from shared.services.tickets import (
     view,
 )
 from shared.services.waits import estimate_wait
-from shared.services.window_sessions import require_open_window
-
-MAX_CALL_ATTEMPTS = 10
-
-
-def _next_in_queue(session: Session, queue: Queue, day: object) -> Ticket | None:
-    waiting = (
-        select(Ticket)
-        .where(
-            Ticket.queue_id == queue.id,
-            Ticket.business_date == day,
-            Ticket.state == "issued",
-        )
-        .order_by(Ticket.issued_at, Ticket.sequence)
-    )
-    first_priority = session.scalar(waiting.where(Ticket.priority.is_not(None)).limit(1))
-    first_normal = session.scalar(waiting.where(Ticket.priority.is_(None)).limit(1))
-    if first_priority is None or first_normal is None:
-        return first_priority or first_normal
-    if queue.policy != "interleave":
-        return first_priority
-    # Interleave: count normal tickets called since the last priority ticket of the day.
-    called = session.execute(
-        select(Ticket.priority)
-        .where(
-            Ticket.queue_id == queue.id,
-            Ticket.business_date == day,
-            Ticket.called_at.is_not(None),
-        )
-        .order_by(Ticket.called_at.desc())
-    ).scalars()
-    normals_since = 0
-    for priority in called:
-        if priority is not None:
-            break
-        normals_since += 1
-    return first_priority if normals_since >= queue.interleave_n else first_normal
-
-
-def _current_at_window(session: Session, window: Window, day: object) -> list[Ticket]:
-    return list(
-        session.scalars(
-            select(Ticket).where(
-                Ticket.window_id == window.id,
-                Ticket.business_date == day,
-                Ticket.state.in_(("called", "serving")),
-            )
-        )
-    )
-
-
-def call_next(
-    session: Session,
-    *,
-    site: str,
-    window: int,
-    staff_id: uuid.UUID | None = None,
-    now: datetime | None = None,
-) -> TicketView | None:
-    """Call the next ticket for a window; the window's current ticket is finished first.
-
-    Returns ``None`` when nobody waits in the window's queues.
-
-    Raises:
-        Conflict: the window is not signed in today, or is paused (issue #9).
-    """
-    now = now or utcnow()
-    the_site = site_by_code(session, site)
-    the_window = _window(session, the_site, window)
-    require_open_window(session, the_window, now)
-    day = today(session, the_site, now)
-    for current in _current_at_window(session, the_window, day):
-        _finish(session, current, now, staff_id=staff_id)
-    for _attempt in range(MAX_CALL_ATTEMPTS):
-        candidates = [
-            t
-            for q in the_window.queues
-            if q.active
-            if (t := _next_in_queue(session, q, day)) is not None
-        ]
-        if not candidates:
-            return None
-        # Across the window's queues: priority first, then issue time.
-        best = min(candidates, key=lambda t: (t.priority is None, t.issued_at, t.sequence))
-        result = session.execute(
-            update(Ticket)
-            .where(Ticket.id == best.id, Ticket.state == "issued")
-            .values(state="called", called_at=now, window_id=the_window.id)
-            .execution_options(synchronize_session=False)
-        )
-        if cast("CursorResult[Any]", result).rowcount == 1:
-            session.refresh(best)
-            _event(session, best, "called", now, window_id=the_window.id, staff_id=staff_id)
-            return view(session, best, now)
-        session.expire_all()  # another window took it: look again
-    raise Conflict("too much contention calling the next ticket; try again", "请稍后再试。")
 
 
 def recall(
@@ -391,6 +293,7 @@ def window_tickets(
 __all__ = [
     "QueueStatus",
     "call_next",
+    "call_next_in",
     "cancel",
     "finish",
     "no_show",

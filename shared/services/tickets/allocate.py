@@ -154,7 +154,9 @@ class _SQLite:
 _COMPILED: dict[str, _SQLite] = {}
 
 
-def _sqlite(dialect: Any) -> _SQLite:
+def compiled_for_sqlite(dialect: Any) -> _SQLite:
+    """The allocation's statements compiled for SQLite, once per process (``event`` and
+    ``change`` also serve the other writers that hold the lock briefly: 叫下一位)."""
     compiled = _COMPILED.get("sqlite")
     if compiled is None:
         compiled = _COMPILED["sqlite"] = _SQLite(dialect)
@@ -163,7 +165,7 @@ def _sqlite(dialect: Any) -> _SQLite:
 
 def _allocate_sqlite(session: Session, plan: TicketPlan, ticket_id: uuid.UUID) -> uuid.UUID:
     """Convert everything first, then take the lock (the first statement) and write."""
-    compiled = _sqlite(session.get_bind().dialect)
+    compiled = compiled_for_sqlite(session.get_bind().dialect)
     values = _writes(plan, ticket_id)
     bump = compiled.bump.parameters(values.counter)
     ticket = compiled.ticket.parameters(values.ticket)

@@ -20,8 +20,9 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.db import create_read_session_factory, create_session_factory, engine_of
-from shared.errors import NotFound
-from shared.models import ServiceMatter, Ticket
+from shared.errors import Conflict, NotFound
+from shared.models import ServiceMatter, Ticket, TicketEvent
+from shared.services.call_order import CallOutcome, apply_call, call_next_in, plan_call
 from shared.services.org import get_queue, save_queue
 from shared.services.settings import change_setting
 from shared.services.tickets import (
@@ -30,6 +31,7 @@ from shared.services.tickets import (
     issue_ticket_in,
     plan_ticket,
 )
+from shared.services.window_sessions import pause
 from tests.support.windows import open_windows
 
 # Thursday 2026-11-26 10:00 in Shanghai: the hall is open.
@@ -245,3 +247,116 @@ def test_people_ahead_and_the_wait_are_read_after_commit(
     # Every one of the twelve write transactions held the allocation only.
     assert len(seen.transactions) == 12
     assert all(_kinds(t) == _allocation(factory) for t in seen.transactions)
+
+
+# -- 叫下一位: the same split (plan, apply, describe) -------------------------------------------
+
+#: What a call that finishes the current visitor and calls the next writes under the lock.
+CALL = [
+    "UPDATE tickets",
+    "UPDATE tickets",
+    "INSERT ticket_events",
+    "INSERT changes",
+]
+
+
+def _event_kinds(reads: sessionmaker[Session], number: str) -> list[str]:
+    with reads() as session:
+        return sorted(
+            session.scalars(
+                select(TicketEvent.kind)
+                .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+                .where(Ticket.number == number)
+            )
+        )
+
+
+def _call_kinds(transaction: list[str]) -> list[str]:
+    """As :func:`_kinds`, with a SELECT named by its table and an UPDATE by its table."""
+    kinds = []
+    for kind, statement in zip(_kinds(transaction), transaction, strict=False):
+        words = statement.split()
+        if kind.startswith("SELECT"):
+            kind = "SELECT " + words[words.index("FROM") + 1]
+        elif kind.startswith("UPDATE"):
+            kind = "UPDATE " + words[1]
+        kinds.append(kind)
+    return kinds
+
+
+def test_a_call_holds_only_its_writes(capture: tuple[sessionmaker[Session], Capture]) -> None:
+    factory, seen = capture
+    reads = create_read_session_factory(factory)
+    open_windows(factory, (1,), now=OPEN)
+    for n in range(2):
+        issue_ticket_in(factory, reads, site="huarong", queue="F", now=OPEN + timedelta(seconds=n))
+    first = call_next_in(factory, reads, site="huarong", window=1, now=OPEN + timedelta(minutes=1))
+    assert first is not None and (first.number, first.state) == ("F001", "called")
+    seen.reset()
+    second = call_next_in(factory, reads, site="huarong", window=1, now=OPEN + timedelta(minutes=5))
+    assert second is not None and (second.number, second.window_number) == ("F002", 1)
+    (call,) = seen.transactions
+    kinds = _call_kinds(call)
+    expected = CALL + (["NOTIFY"] if engine_of(factory).dialect.name == "postgresql" else [])
+    assert kinds == expected
+    assert not [s for s in call if _reads_lookups(s)]
+    assert not [s for s in call if "count(" in s.lower()]
+    with reads() as session:
+        assert session.scalar(select(Ticket.state).where(Ticket.number == "F001")) == "done"
+    assert _event_kinds(reads, "F001") == ["called", "done", "issued"]
+    # Nobody left: the current visitor is still finished, and nothing is called.
+    assert (
+        call_next_in(factory, reads, site="huarong", window=1, now=OPEN + timedelta(minutes=9))
+        is None
+    )
+    with reads() as session:
+        states = {n: st for n, st in session.execute(select(Ticket.number, Ticket.state))}
+    assert states == {"F001": "done", "F002": "done"}
+
+
+def test_a_ticket_planned_by_two_windows_is_called_once(
+    capture: tuple[sessionmaker[Session], Capture],
+) -> None:
+    factory, _seen = capture
+    reads = create_read_session_factory(factory)
+    open_windows(factory, (1, 2), now=OPEN)
+    for n in range(2):
+        issue_ticket_in(factory, reads, site="huarong", queue="F", now=OPEN + timedelta(seconds=n))
+    at = OPEN + timedelta(minutes=1)
+    with reads() as session:  # both windows decide on F001 before either writes
+        one = plan_call(session, site="huarong", window=1, now=at)
+        two = plan_call(session, site="huarong", window=2, now=at)
+    assert one.ticket_id == two.ticket_id is not None
+    with factory.begin() as session:
+        assert apply_call(session, one) == CallOutcome(one.ticket_id)
+    with factory.begin() as session:
+        assert apply_call(session, two) == CallOutcome(None, lost=True)
+    # The whole call plans again and gets the next ticket.
+    again = call_next_in(factory, reads, site="huarong", window=2, now=at)
+    assert again is not None and (again.number, again.window_number) == ("F002", 2)
+    with reads() as session:
+        first = session.scalar(select(Ticket).where(Ticket.number == "F001"))
+        assert first is not None and first.window_id is not None
+    assert _event_kinds(reads, "F001") == ["called", "issued"]
+
+
+def test_a_pause_committed_after_the_plan_wins(
+    capture: tuple[sessionmaker[Session], Capture],
+) -> None:
+    factory, _seen = capture
+    reads = create_read_session_factory(factory)
+    open_windows(factory, (1,), now=OPEN)
+    issue_ticket_in(factory, reads, site="huarong", queue="F", now=OPEN)
+    at = OPEN + timedelta(minutes=1)
+    with reads() as session:
+        plan = plan_call(session, site="huarong", window=1, now=at)
+    with factory.begin() as session:
+        pause(session, site="huarong", window=1, reason="休息", now=at)
+    with factory.begin() as session, pytest.raises(Conflict) as refused:
+        apply_call(session, plan)
+    assert refused.value.message_zh == "1号窗口暂停中，请先恢复。"
+    with reads() as session:
+        assert session.scalar(select(Ticket.state).where(Ticket.number == "F001")) == "issued"
+    with pytest.raises(Conflict) as again:
+        call_next_in(factory, reads, site="huarong", window=1, now=at)
+    assert again.value.message_zh == "1号窗口暂停中（休息），请先恢复。"
