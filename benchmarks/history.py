@@ -94,22 +94,25 @@ def _sign_in_windows(factory: sessionmaker[Session]) -> None:
 _READS: dict[int, sessionmaker[Session]] = {}
 
 
-def _issue(factory: sessionmaker[Session], n: int) -> Any:
-    # As the kiosk and the desk issue: plan (read), allocate (write), read back after commit.
+def _reads(factory: sessionmaker[Session]) -> sessionmaker[Session]:
     reads = _READS.get(id(factory))
     if reads is None:
         reads = _READS[id(factory)] = create_read_session_factory(factory)
-    return issue_ticket_in(factory, reads, site=SITE, queue="ABCDEFGH"[n % 8], now=_at(n))
+    return reads
+
+
+def _issue(factory: sessionmaker[Session], n: int) -> Any:
+    # As the kiosk and the desk issue: plan (read), allocate (write), read back after commit.
+    return issue_ticket_in(factory, _reads(factory), site=SITE, queue="ABCDEFGH"[n % 8], now=_at(n))
 
 
 def _call_next(factory: sessionmaker[Session], n: int) -> Any:
-    with factory.begin() as session:
-        return calling.call_next(session, site=SITE, window=1 + n % 8, now=_at(n))
+    # As the console and the CLI call: plan (read), apply (write), read back after commit.
+    return calling.call_next_in(factory, _reads(factory), site=SITE, window=1 + n % 8, now=_at(n))
 
 
 def _recall_finish(factory: sessionmaker[Session], n: int) -> Any:
-    with factory.begin() as session:
-        called = calling.call_next(session, site=SITE, window=9 + n % 5, now=_at(n))
+    called = calling.call_next_in(factory, _reads(factory), site=SITE, window=9 + n % 5, now=_at(n))
     if called is None:
         return None
     with factory.begin() as session:
