@@ -29,6 +29,7 @@ from shared.errors import ValidationError
 from shared.rendering.ticket import TicketSlip, slip_from_view
 from shared.services.settings import get_setting, set_setting
 from shared.services.tickets import TicketView, allocate_ticket_in, describe_ticket
+from shared.services.tickets.directory import recent_directory
 
 VERSION = "SH1"
 SECRET_KEY = "installation_secret"
@@ -86,8 +87,14 @@ def _decode(stored: object) -> bytes:
 
 
 def stored_secret(session: Session) -> bytes | None:
-    """The signing secret if one is stored (``None`` before the first slip); reads only."""
-    stored = get_setting(session, SECRET_KEY)
+    """The signing secret if one is stored (``None`` before the first slip); reads only.
+
+    Taken from the allocator's directory snapshot (which holds it among its settings and
+    reloads when a setting changes), so a slip read back right after an issue costs no query.
+    """
+    stored = recent_directory(session).settings.get((SECRET_KEY, None))
+    if stored is None:
+        stored = get_setting(session, SECRET_KEY)
     return None if stored is None else _decode(stored)
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from shared.clock import utcnow
+from shared.clock import business_date, business_day_start, utcnow
 from shared.models import Queue, Site, Ticket, Window, WindowSession, window_queues
 from shared.services.hours import hall_state
 from shared.services.window_states import day_bounds, open_today
@@ -134,11 +134,21 @@ def _open_windows(queue: Queue, since: datetime) -> Select[uuid.UUID]:
 
 
 def window_counts(
-    session: Session, queue: Queue, day: date | None, now: datetime | None = None
+    session: Session,
+    queue: Queue,
+    day: date | None,
+    now: datetime | None = None,
+    *,
+    cut: time | None = None,
 ) -> tuple[int, int]:
     """``(open, busy)``: windows serving the queue that are open now (signed in today, not
-    paused), and how many of those have a visitor called or at the counter — one query."""
-    _today, since = day_bounds(session, queue.site_id, now or utcnow())
+    paused), and how many of those have a visitor called or at the counter — one query
+    (two without ``cut``, the site's business-day cut-over, which is then read)."""
+    now = now or utcnow()
+    if cut is None:
+        _today, since = day_bounds(session, queue.site_id, now)
+    else:
+        since = business_day_start(business_date(now, cut), cut)
     active = [Ticket.window_id == Window.id, Ticket.state.in_(("called", "serving"))]
     if day is not None:
         active.append(Ticket.business_date == day)
@@ -175,15 +185,18 @@ def estimate_wait(
     ahead: int,
     day: date | None = None,
     now: datetime | None = None,
+    *,
+    cut: time | None = None,
 ) -> WaitEstimate:
     """The wait for someone with ``ahead`` people before them in ``queue`` on ``day``.
 
     With no window open there is no range (``low``/``high`` are ``None``); when the hall is
-    closed too, ``next_opening`` says when it opens.
+    closed too, ``next_opening`` says when it opens. ``cut``, the site's business-day
+    cut-over when the caller knows it, saves reading it.
     """
     now = now or utcnow()
     mean = mean_service_minutes(session, queue)
-    windows, busy = window_counts(session, queue, day, now)
+    windows, busy = window_counts(session, queue, day, now, cut=cut)
     if windows == 0:
         state = hall_state(session, session.get_one(Site, queue.site_id), now)
         opening = None if state.is_open else state.next_opening

@@ -27,7 +27,7 @@ An issue has three steps, each in the transaction it needs:
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -38,8 +38,7 @@ from shared.db import create_read_session_factory
 from shared.errors import Conflict, NotFound, ValidationError
 from shared.models import ServiceMatter, Ticket
 from shared.models.tickets import PRIORITIES
-from shared.services.holidays import effective_days
-from shared.services.hours import LOOKAHEAD_DAYS, HallState, state_from_hours
+from shared.services.hours import HallState, state_from_hours
 from shared.services.tickets.allocate import TicketPlan, allocate_ticket
 from shared.services.tickets.directory import Directory, directory
 from shared.services.tickets.views import TicketView, describe_ticket
@@ -62,8 +61,7 @@ def hall_state_at(
     session: Session, known: Directory, site_id: uuid.UUID, now: datetime
 ) -> HallState:
     """:func:`~shared.services.hours.hall_state` with the hall hours from the directory."""
-    day = to_local(now).date()
-    calendar = effective_days(session, site_id, day, day + timedelta(days=LOOKAHEAD_DAYS))
+    calendar = known.calendar(session, site_id, to_local(now).date())
     return state_from_hours(known.setting("hall_hours", site_id), now, calendar)
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.errors import NotFound
 from shared.models import Queue, ServiceMatter, Site, Ticket, Window
+from shared.services.tickets.directory import recent_directory
 from shared.services.waits import WaitEstimate, estimate_wait, people_ahead
 
 
@@ -84,6 +86,17 @@ def view(session: Session, ticket: Ticket, now: datetime | None = None) -> Ticke
     """The plain view of a ticket, with people ahead and the wait estimate as of now."""
     site = session.get_one(Site, ticket.site_id)
     queue = session.get_one(Queue, ticket.queue_id)
+    return _view(session, ticket, site, queue, now, None)
+
+
+def _view(
+    session: Session,
+    ticket: Ticket,
+    site: Site,
+    queue: Queue,
+    now: datetime | None,
+    cut: time | None,
+) -> TicketView:
     matter = session.get(ServiceMatter, ticket.matter_id) if ticket.matter_id else None
     window = session.get(Window, ticket.window_id) if ticket.window_id else None
     ahead = people_ahead(session, ticket) if ticket.state == "issued" else 0
@@ -101,7 +114,7 @@ def view(session: Session, ticket: Ticket, now: datetime | None = None) -> Ticke
         channel=ticket.channel,
         issued_at=ticket.issued_at,
         people_ahead=ahead,
-        wait=estimate_wait(session, queue, ahead, ticket.business_date, now),
+        wait=estimate_wait(session, queue, ahead, ticket.business_date, now, cut=cut),
         matter_code=matter.code if matter else None,
         matter_name=matter.name if matter else None,
         materials=tuple(matter.materials) if matter else (),
@@ -116,10 +129,20 @@ def describe_ticket(
 ) -> TicketView:
     """The view of ticket ``ticket_id`` as of ``now``; run it in a read transaction.
 
+    The read-back of every issue and call: the ticket, its queue and site in one query, and
+    the business-day cut-over from the directory snapshot the plan has just checked.
+
     Raises:
         NotFound: no such ticket.
     """
-    ticket = session.get(Ticket, ticket_id)
-    if ticket is None:
+    row = session.execute(
+        select(Ticket, Queue, Site)
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .join(Site, Site.id == Ticket.site_id)
+        .where(Ticket.id == ticket_id)
+    ).first()
+    if row is None:
         raise NotFound(f"no such ticket: {ticket_id}", "找不到该号码。")
-    return view(session, ticket, now)
+    ticket, queue, site = row
+    cut = recent_directory(session).cutover(site.id)
+    return _view(session, ticket, site, queue, now, cut)

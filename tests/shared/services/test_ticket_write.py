@@ -23,6 +23,7 @@ from shared.db import create_read_session_factory, create_session_factory, engin
 from shared.errors import Conflict, NotFound
 from shared.models import ServiceMatter, Ticket, TicketEvent
 from shared.services.call_order import CallOutcome, apply_call, call_next_in, plan_call
+from shared.services.holidays import remove_day, set_day
 from shared.services.org import get_queue, save_queue
 from shared.services.settings import change_setting
 from shared.services.tickets import (
@@ -213,6 +214,25 @@ def test_the_cache_sees_a_new_cutover(seeded_db_url: str) -> None:
         second = issue_ticket_in(kiosk, reads, override_hours=True, now=night, **args)
         assert second.business_date == date(2026, 11, 26)  # before 03:00: still Thursday
         assert second.number == "A001"
+    finally:
+        engine_of(kiosk).dispose()
+        engine_of(desk).dispose()
+
+
+def test_the_cache_sees_a_holiday_set_on_another_terminal(seeded_db_url: str) -> None:
+    kiosk = create_session_factory(seeded_db_url)
+    desk = create_session_factory(seeded_db_url)
+    reads = create_read_session_factory(kiosk)
+    try:
+        assert issue_ticket_in(kiosk, reads, site="huarong", queue="A", now=OPEN).number == "A001"
+        with desk.begin() as session:  # the hall closes for the day (临时闭厅)
+            set_day(session, day=date(2026, 11, 26), kind="holiday", name="临时闭厅")
+        with pytest.raises(Conflict) as refused:
+            issue_ticket_in(kiosk, reads, site="huarong", queue="A", now=OPEN)
+        assert "现在不是办理时间" in refused.value.message_zh
+        with desk.begin() as session:
+            remove_day(session, day=date(2026, 11, 26))
+        assert issue_ticket_in(kiosk, reads, site="huarong", queue="A", now=OPEN).number == "A002"
     finally:
         engine_of(kiosk).dispose()
         engine_of(desk).dispose()
