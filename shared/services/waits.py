@@ -15,11 +15,10 @@ with people ahead and nobody at the windows.
 from __future__ import annotations
 
 import math
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from shared.clock import business_date, business_day_start, utcnow
@@ -70,43 +69,85 @@ class WaitEstimate:
         return (self.low, self.high)
 
 
+# The three queries every issue's read-back runs, built once with named parameters: building
+# a statement's expression tree costs more Python than running it on an indexed table.
+_WAITING = and_(
+    Ticket.queue_id == bindparam("queue"),
+    Ticket.site_id == bindparam("site"),
+    Ticket.business_date == bindparam("day"),
+    Ticket.state == "issued",
+    Ticket.id != bindparam("ticket"),
+)
+_EARLIER = or_(
+    Ticket.issued_at < bindparam("issued_at"),
+    and_(Ticket.issued_at == bindparam("issued_at"), Ticket.sequence < bindparam("sequence")),
+)
+#: Priority tickets wait only behind earlier priority tickets; normal tickets behind every
+#: priority ticket and earlier normal ones.
+_AHEAD = {
+    True: select(func.count()).where(_WAITING, Ticket.priority.is_not(None), _EARLIER),
+    False: select(func.count()).where(_WAITING, or_(Ticket.priority.is_not(None), _EARLIER)),
+}
+_RECENT_SERVICE = (
+    select(Ticket.called_at, Ticket.finished_at)
+    .where(
+        Ticket.queue_id == bindparam("queue"),
+        Ticket.state == "done",
+        Ticket.called_at.is_not(None),
+        Ticket.finished_at.is_not(None),
+    )
+    .order_by(Ticket.finished_at.desc())
+    .limit(RECENT_FINISHED)
+)
+#: Active windows serving a queue, signed in since the business day began and not paused
+#: (the join goes through the partial index of open sessions, one row per window), and how
+#: many of them have a visitor called or at the counter: with and without a business day.
+_OPEN_WINDOWS = (
+    select(Window.id)
+    .join(window_queues, window_queues.c.window_id == Window.id)
+    .join(WindowSession, WindowSession.window_id == Window.id)
+    .where(
+        window_queues.c.queue_id == bindparam("queue"),
+        Window.active.is_(True),
+        open_today(bindparam("since")),
+        WindowSession.paused_at.is_(None),
+    )
+)
+_BUSY = [Ticket.window_id == Window.id, Ticket.state.in_(("called", "serving"))]
+_COUNTS = {
+    day_known: _OPEN_WINDOWS.outerjoin(
+        Ticket,
+        and_(*_BUSY, Ticket.business_date == bindparam("day")) if day_known else and_(*_BUSY),
+    ).with_only_columns(
+        func.count(func.distinct(Window.id)), func.count(func.distinct(Ticket.window_id))
+    )
+    for day_known in (True, False)
+}
+
+
 def people_ahead(session: Session, ticket: Ticket) -> int:
     """Waiting tickets that will be called before this one under a strict policy.
 
     Priority tickets wait only behind earlier priority tickets; normal tickets behind every
     priority ticket and earlier normal ones.
     """
-    same_queue = and_(
-        Ticket.queue_id == ticket.queue_id,
-        Ticket.site_id == ticket.site_id,
-        Ticket.business_date == ticket.business_date,
-        Ticket.state == "issued",
-        Ticket.id != ticket.id,
+    count = session.scalar(
+        _AHEAD[ticket.priority is not None and ticket.priority != ""],
+        {
+            "queue": ticket.queue_id,
+            "site": ticket.site_id,
+            "day": ticket.business_date,
+            "ticket": ticket.id,
+            "issued_at": ticket.issued_at,
+            "sequence": ticket.sequence,
+        },
     )
-    earlier = or_(
-        Ticket.issued_at < ticket.issued_at,
-        and_(Ticket.issued_at == ticket.issued_at, Ticket.sequence < ticket.sequence),
-    )
-    if ticket.priority:
-        condition = and_(same_queue, Ticket.priority.is_not(None), earlier)
-    else:
-        condition = and_(same_queue, or_(Ticket.priority.is_not(None), earlier))
-    return int(session.scalar(select(func.count()).where(condition)) or 0)
+    return int(count or 0)
 
 
 def mean_service_minutes(session: Session, queue: Queue) -> float:
     """Rolling mean service time of the queue's recent finished tickets, else its default."""
-    rows = session.execute(
-        select(Ticket.called_at, Ticket.finished_at)
-        .where(
-            Ticket.queue_id == queue.id,
-            Ticket.state == "done",
-            Ticket.called_at.is_not(None),
-            Ticket.finished_at.is_not(None),
-        )
-        .order_by(Ticket.finished_at.desc())
-        .limit(RECENT_FINISHED)
-    ).all()
+    rows = session.execute(_RECENT_SERVICE, {"queue": queue.id}).all()
     durations = [
         (finished - called).total_seconds() / 60
         for called, finished in rows
@@ -115,22 +156,6 @@ def mean_service_minutes(session: Session, queue: Queue) -> float:
     if not durations:
         return float(queue.default_service_minutes)
     return sum(durations) / len(durations)
-
-
-def _open_windows(queue: Queue, since: datetime) -> Select[uuid.UUID]:
-    """Active windows serving ``queue`` that are signed in since ``since`` and not paused;
-    the join goes through the partial index of open sessions, one row per window."""
-    return (
-        select(Window.id)
-        .join(window_queues, window_queues.c.window_id == Window.id)
-        .join(WindowSession, WindowSession.window_id == Window.id)
-        .where(
-            window_queues.c.queue_id == queue.id,
-            Window.active.is_(True),
-            open_today(since),
-            WindowSession.paused_at.is_(None),
-        )
-    )
 
 
 def window_counts(
@@ -149,16 +174,10 @@ def window_counts(
         _today, since = day_bounds(session, queue.site_id, now)
     else:
         since = business_day_start(business_date(now, cut), cut)
-    active = [Ticket.window_id == Window.id, Ticket.state.in_(("called", "serving"))]
+    params: dict[str, object] = {"queue": queue.id, "since": since}
     if day is not None:
-        active.append(Ticket.business_date == day)
-    row = session.execute(
-        _open_windows(queue, since)
-        .outerjoin(Ticket, and_(*active))
-        .with_only_columns(
-            func.count(func.distinct(Window.id)), func.count(func.distinct(Ticket.window_id))
-        )
-    ).one()
+        params["day"] = day
+    row = session.execute(_COUNTS[day is not None], params).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 

@@ -84,7 +84,7 @@ def day_bounds(session: Session, site_id: uuid.UUID, now: datetime) -> tuple[dat
     return day, business_day_start(day, cut)
 
 
-def open_today(since: datetime) -> ColumnElement[bool]:
+def open_today(since: datetime | ColumnElement[Any]) -> ColumnElement[bool]:
     """The condition on :class:`WindowSession` rows for "open in the business day from
     ``since``": not signed out (the partial unique index) and signed in since then."""
     return and_(WindowSession.signed_out_at.is_(None), WindowSession.signed_in_at >= since)
