@@ -13,6 +13,7 @@ catalog search (warm), the console's 取号台, window and board views, window s
 processes: the first catalog search in a fresh process and ``hall queue status``.
 
 Usage: python benchmarks/history.py [--years 1 3] [--rounds 15] [--postgres] [--keep DIR]
+(``--keep DIR`` keeps the SQLite databases; a later run with the same DIR reuses them.)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from benchmarks.history_data import (  # noqa: E402
@@ -80,14 +82,17 @@ def _sign_in_windows(factory: sessionmaker[Session]) -> None:
     """One clerk per district window (a clerk staffs one window at a time)."""
     with factory.begin() as session:
         for number in range(1, 32):
-            clerk = Staff(
-                username=f"clerk{number}",
-                display_name=f"窗口{number}",
-                password_hash="-",  # never logs in
-                role_rows=[StaffRole(role="window")],
-            )
-            session.add(clerk)
-            session.flush()
+            username = f"clerk{number}"
+            clerk = session.scalar(select(Staff).where(Staff.username == username))
+            if clerk is None:  # else a database reused from an earlier run
+                clerk = Staff(
+                    username=username,
+                    display_name=f"窗口{number}",
+                    password_hash="-",  # never logs in
+                    role_rows=[StaffRole(role="window")],
+                )
+                session.add(clerk)
+                session.flush()
             window_sessions.sign_in(session, site=SITE, window=number, staff_id=clerk.id, now=NOW)
 
 
@@ -140,7 +145,11 @@ OPERATIONS: dict[str, Op] = {
     "kiosk 取号 menu": _read(lambda s, n: kiosk_tickets.ticket_menu(s, site=SITE, now=NOW)),
     "queue_status": _read(lambda s, n: calling.queue_status(s, site=SITE, now=NOW)),
     "change-feed poll": _read(lambda s, n: changes_after(s, latest_revision(s) - 50)),
-    "priority inbox": _read(lambda s, n: priority_views.list_requests(s, site=SITE, now=NOW)),
+    # The inbox as it opens (进行中: new and accepted). 全部 and 已办结 list the newest 500
+    # (the screen's limit): bounded by the limit, not by history.
+    "priority inbox": _read(
+        lambda s, n: priority_views.list_requests(s, site=SITE, states=("new", "accepted"), now=NOW)
+    ),
     "tours week": _read(
         lambda s, n: tours.list_tours(
             s, site=SITE, date_from=TODAY, date_to=TODAY + timedelta(days=6)
@@ -188,6 +197,10 @@ def _days(target: int, done: int, per_year: int) -> list[date]:
 def _build_sqlite(folder: Path, years: list[int], per_year: int) -> dict[int, str]:
     base = folder / "hall-0.db"
     url = f"sqlite:///{base}"
+    kept = [folder / f"hall-{y}.db" for y in (0, *years)]
+    if all(path.exists() for path in kept):  # --keep DIR from an earlier run
+        print("  reusing the databases kept in", folder, flush=True)
+        return {y: f"sqlite:///{folder / f'hall-{y}.db'}" for y in (0, *years)}
     engine = create_hall_engine(url)
     upgrade(engine)
     with sessionmaker(engine).begin() as session:
