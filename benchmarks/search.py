@@ -1,18 +1,28 @@
-"""Catalog search speed over the full demo catalog (spec §12: p95 ≤ 5 ms a query).
+"""Catalog search: relevance on real citizen queries, and speed as you type (issue #11).
 
-Builds a demo-hall SQLite file in a temporary folder (1,649 district + 5 × 256 township
-matters), then prints:
+For each scale (1× and 10× the demo catalog by default) builds a demo-hall SQLite file in a
+temporary folder — the demo seed (1,649 district + 5 × 256 township matters) plus the real
+published guides of ``tests/fixtures/guides/real_guides.json`` as matters at the district
+hall; at 10× each matter is cloned nine times under a varied name (a place before it or a
+variant after it: 29,000+ matters) — then prints:
 
-- index build time: cold (first build in the process, pypinyin's dictionaries included) and
-  warm (a rebuild, as after an import);
-- p50/p95/p99 per query of ``search_matters`` (the change-feed check included, as the apps call
-  it) and of the bare in-memory ``CatalogIndex.search``, over a realistic mix typed as a kiosk
-  visitor types it: pinyin initials of common matters letter by letter (1–4 letters), full
-  pinyin syllable by syllable, Chinese fragments, mixed Chinese and initials, a site filter on
-  a township for a third of the queries, and some nonsense;
-- PASS/MISS against the budget (p95 of ``search_matters``).
+- index build time: cold (first build in the process, pypinyin and OpenCC loaded) and warm
+  (a rebuild, as after an import);
+- relevance on ``tests/fixtures/search/queries.json``: recall@5 (the share of each query's
+  expected matters in the first five, averaged) and mean reciprocal rank, overall and per
+  kind of query, searched as the district hall's kiosk does (``--site``, default huarong) and
+  over the whole catalog (the console, no site); at 1× the queries that still miss;
+- latency p50/p95/p99 per query of ``search_matters`` (the change-feed check included, as
+  the apps call it) and of the bare in-memory ``CatalogIndex.search``, over every query of
+  the relevance set typed character by character (each prefix is a search, as on the kiosk)
+  plus a keypad mix: pinyin initials letter by letter, full pinyin syllable by syllable,
+  Chinese fragments, Chinese + initials, a third filtered to a township — over every run,
+  and over the best of the rounds per search (what the code costs when no other process
+  takes the core: these machines are shared);
+- PASS/MISS against the budgets: recall@5 ≥ 0.9 (1×, kiosk); p95 ≤ 5 ms (10×).
 
-Usage: python benchmarks/search.py [--rounds 5] [--seed 7]
+Usage: python benchmarks/search.py [--scales 1,10] [--rounds 3] [--site huarong]
+A full run takes about two minutes (building the 10× catalog is most of it).
 """
 
 from __future__ import annotations
@@ -35,13 +45,19 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 from shared.db import create_hall_engine, upgrade  # noqa: E402
 from shared.demo.seed import seed_demo  # noqa: E402
 from shared.models import ServiceMatter  # noqa: E402
-from shared.services.catalog_search import (  # noqa: E402
-    CatalogIndex,
-    name_readings,
-    search_matters,
+from shared.services.catalog_pinyin import name_readings  # noqa: E402
+from shared.services.catalog_search import CatalogIndex, search_matters  # noqa: E402
+from tests.support.search_relevance import (  # noqa: E402
+    Report,
+    add_real_guides,
+    clone_catalog,
+    evaluate,
+    load_queries,
+    missing_expectations,
 )
 
 P95_BUDGET_MS = 5.0
+RECALL_BUDGET = 0.9
 TOWNSHIPS = ["town-huarong", "town-miaoling", "town-duandian", "town-linjiang", "town-putuan"]
 
 
@@ -49,7 +65,7 @@ def _syllables(name: str) -> list[str]:
     return [r[0] for r in name_readings(name) if r]
 
 
-def query_mix(names: list[str], rng: random.Random, size: int = 120) -> list[str]:
+def keypad_mix(names: list[str], rng: random.Random, size: int = 120) -> list[str]:
     """Queries as typed: prefixes of initials, of full pinyin, Chinese fragments, mixes."""
     picks = rng.sample(names, min(size, len(names)))
     queries: list[str] = []
@@ -75,24 +91,42 @@ def query_mix(names: list[str], rng: random.Random, size: int = 120) -> list[str
     return queries
 
 
+def typed_prefixes(queries: list[str]) -> list[str]:
+    """Every prefix of every query, as a visitor types it character by character."""
+    return [query[:n] for query in queries for n in range(1, len(query) + 1)]
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """The ``fraction`` quantile of ``values`` (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="passes over the query mix")
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
+def print_report(label: str, report: Report) -> None:
+    """Recall@5 and MRR, overall and per kind."""
+    print(
+        f"  {label}: recall@5 {report.overall.recall_at_5:.3f}  MRR {report.overall.mrr:.3f}"
+        f"  ({report.overall.queries} queries)"
+    )
+    for kind, score in sorted(report.kinds.items()):
+        print(
+            f"    {kind:<12} recall@5 {score.recall_at_5:.3f}  MRR {score.mrr:.3f}"
+            f"  ({score.queries})"
+        )
 
+
+def run_scale(scale: int, args: argparse.Namespace, rng: random.Random) -> dict[str, float]:
+    """Build the catalog at ``scale``, print its figures, return the budget figures."""
     with tempfile.TemporaryDirectory(prefix="hall-search-") as folder:
+        started = time.perf_counter()
         engine = create_hall_engine(f"sqlite:///{folder}/hall.db")
         upgrade(engine)
         with sessionmaker(engine).begin() as session:
             seed_demo(session)
+            add_real_guides(session, args.site)
+            if scale > 1:
+                clone_catalog(session, scale)
+        setup = time.perf_counter() - started
         factory = sessionmaker(engine)
         with factory() as session:
             names = list(session.scalars(select(ServiceMatter.name)))
@@ -103,37 +137,82 @@ def main() -> int:
             index.refresh_if_changed(session)
             warm = index.build_seconds
 
-            queries = query_mix(names, rng)
-            sites = [rng.choice(TOWNSHIPS) if i % 3 == 0 else None for i in range(len(queries))]
-            service: list[float] = []
-            bare: list[float] = []
-            hits = 0
+            print(f"\n{scale}x: {len(names)} matters (built in {setup:.0f} s)")
+            print(
+                f"  index build: first {cold * 1000:.0f} ms (libraries loaded), "
+                f"rebuild {warm * 1000:.0f} ms"
+            )
+            queries = load_queries()
+            missing = missing_expectations(set(names), queries)
+            for query, name in missing:
+                print(f"  expected matter not in the catalog: {query!r} → {name!r}")
+            kiosk = evaluate(lambda q: [h.name for h in index.search(q, site=args.site)], queries)
+            console = evaluate(lambda q: [h.name for h in index.search(q)], queries)
+            print_report(f"kiosk at {args.site}", kiosk)
+            print_report("whole catalog (no site)", console)
+            if scale == 1 and args.misses:
+                for item, top in kiosk.misses:
+                    print(f"    miss [{item['kind']}] {item['query']} → {item['expected']}")
+                    print(f"         got {top}")
+
+            typed = typed_prefixes([q["query"] for q in queries])
+            mix = keypad_mix(names, rng)
+            work = [(q, args.site if i % 2 else None) for i, q in enumerate(typed)]
+            work += [(q, rng.choice(TOWNSHIPS) if i % 3 == 0 else None) for i, q in enumerate(mix)]
+            service: list[list[float]] = [[] for _ in work]
+            bare: list[list[float]] = [[] for _ in work]
             for _ in range(args.rounds):
-                for query, site in zip(queries, sites, strict=True):
+                for number, (query, site) in enumerate(work):
                     t0 = time.perf_counter()
-                    found = search_matters(session, query, site=site)
+                    search_matters(session, query, site=site)
                     t1 = time.perf_counter()
                     index.search(query, site=site)
                     t2 = time.perf_counter()
-                    service.append((t1 - t0) * 1000)
-                    bare.append((t2 - t1) * 1000)
-                    hits += bool(found)
+                    service[number].append((t1 - t0) * 1000)
+                    bare[number].append((t2 - t1) * 1000)
         engine.dispose()
-
-    print(f"catalog: {len(names)} matters; {len(queries)} queries x {args.rounds} rounds")
     print(
-        f"index build: cold {cold * 1000:.0f} ms (first search, pypinyin loaded), "
-        f"warm rebuild {warm * 1000:.0f} ms"
+        f"  latency over {len(work)} searches x {args.rounds} rounds "
+        f"({len(typed)} typed prefixes of the relevance set, {len(mix)} keypad):"
     )
-    print(f"queries with at least one hit: {hits / len(service):.0%}")
-    for label, values in (("search_matters", service), ("index.search  ", bare)):
+    for label, runs in (("search_matters", service), ("index.search  ", bare)):
+        every = [t for times in runs for t in times]
+        best = [min(times) for times in runs]  # per search, the round least disturbed
         print(
-            f"{label}  p50 {percentile(values, 0.50):.2f} ms  p95 {percentile(values, 0.95):.2f} ms"
-            f"  p99 {percentile(values, 0.99):.2f} ms  mean {statistics.fmean(values):.2f} ms"
+            f"    {label}  every run: p50 {percentile(every, 0.50):.2f} ms  "
+            f"p95 {percentile(every, 0.95):.2f} ms  p99 {percentile(every, 0.99):.2f} ms  "
+            f"mean {statistics.fmean(every):.2f} ms;  best of {args.rounds} per search: "
+            f"p95 {percentile(best, 0.95):.2f} ms  p99 {percentile(best, 0.99):.2f} ms"
         )
-    p95 = percentile(service, 0.95)
+    every = [t for times in service for t in times]
+    best = [min(times) for times in service]
+    return {
+        "recall": kiosk.overall.recall_at_5,
+        "p95": percentile(every, 0.95),
+        "p95_best": percentile(best, 0.95),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10", help="catalog sizes, × the demo")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the queries")
+    parser.add_argument("--site", default="huarong", help="the kiosk's site")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-misses", dest="misses", action="store_false")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    figures = {int(s): run_scale(int(s), args, rng) for s in args.scales.split(",")}
+    print()
+    smallest, largest = min(figures), max(figures)
+    recall = figures[smallest]["recall"]
+    verdict = "PASS" if recall >= RECALL_BUDGET else "MISS"
+    print(f"{verdict}: recall@5 {recall:.3f} at {smallest}x (budget {RECALL_BUDGET})")
+    p95 = figures[largest]["p95"]
     verdict = "PASS" if p95 <= P95_BUDGET_MS else "MISS"
-    print(f"{verdict}: search_matters p95 {p95:.2f} ms (budget {P95_BUDGET_MS:.0f} ms)")
+    print(
+        f"{verdict}: search_matters p95 {p95:.2f} ms at {largest}x (budget {P95_BUDGET_MS:.0f} ms)"
+    )
     return 0
 
 

@@ -15,9 +15,9 @@ a printer off the GUI thread.
 
 Signals of :class:`GuideFlow`:
     results_shown(str, object): the letters and the list of hits now on screen.
-    menu_loaded(object): the browse menu (:class:`~kiosk.screens.guide_data.BrowseMenu`).
+    menu_loaded(object): the browse menu (:class:`~shared.services.catalog_page.BrowseMenu`).
     list_shown(object): the hits of a browse choice now on screen.
-    page_shown(object): a :class:`~kiosk.screens.guide_data.GuidePage` is on screen.
+    page_shown(object): a :class:`~shared.services.catalog_page.GuidePage` is on screen.
     slip_printed(object): ``None`` when the guide slip printed, else the ``PrintError``.
     index_ready(int): the catalog index is built; its size.
     home_requested(): the visitor asked for the home screen.
@@ -29,7 +29,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from kiosk.screens import guide_data
 from kiosk.screens.common import register_built
@@ -43,17 +43,19 @@ from shared.qt.tasks import TaskRunner
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-    from kiosk.screens.guide_data import BrowseMenu, GuidePage
     from kiosk.screens.ticket import TicketFlow
     from shared.changes import ChangeRecord
     from shared.printing import PrintError
     from shared.services.catalog import MatterHit
+    from shared.services.catalog_page import BrowseMenu, GuidePage
 
 log = logging.getLogger(__name__)
 
 NAME = "guide"
 BROWSE = "guide_browse"
 PAGE = "guide_page"
+#: How often search re-reads demand (tickets and guide views) to rank ties.
+DEMAND_REFRESH_MS = 10 * 60 * 1000
 
 PrinterFactory = Callable[[Mapping[str, Any]], Any]
 
@@ -119,6 +121,10 @@ class GuideFlow(QObject):
         self._ticket_wired = False
         self._menu: BrowseMenu | None = None
 
+        self._demand_timer = QTimer(self)
+        self._demand_timer.setInterval(DEMAND_REFRESH_MS)
+        self._demand_timer.timeout.connect(self.on_demand_timeout)
+
         self.search_screen = GuideSearchScreen()
         self.browse_screen = GuideBrowseScreen()
         self.page_screen = GuidePageScreen()
@@ -165,9 +171,21 @@ class GuideFlow(QObject):
         self.search_tasks.submit(
             guide_data.warm_index, self.index_ready.emit, self.on_index_failed, write=False
         )
+        self._demand_timer.start()
+
+    def on_demand_timeout(self) -> None:
+        """Re-rank search by what visitors asked for lately (slow timer, off the GUI thread)."""
+        if self.search_tasks is not None and not self.search_tasks.busy:
+            self.search_tasks.submit(
+                guide_data.refresh_demand,
+                None,
+                lambda exc: log.warning("demand not refreshed: %s", type(exc).__name__),
+                write=False,
+            )
 
     def shutdown(self) -> None:
         """Stop the flow's own runners (after what they are doing)."""
+        self._demand_timer.stop()
         for runner in (self.search_tasks, self.print_tasks):
             if runner is not None:
                 runner.shutdown()
@@ -256,7 +274,10 @@ class GuideFlow(QObject):
         self.browse_screen.show_state(_tr("暂时无法读取，请稍后再试，或到咨询引导台询问"))
 
     def on_browse_category_chosen(self, kind: str, value: str) -> None:
-        """A life event or a department: its matters."""
+        """A life event or a department: its matters; a 一件事 bundle: its guide."""
+        if kind == "bundle":
+            self.open_guide(value)
+            return
         if self.search_tasks is None:
             return
         site = self._site_code()
@@ -316,6 +337,13 @@ class GuideFlow(QObject):
         self.page = page
         self.page_screen.set_page(page)
         self.page_shown.emit(page)
+        if self.tasks is not None:  # counted for search ranking; a lost count harms nobody
+            site = self._site_code()
+            self.tasks.submit(
+                lambda session: guide_data.record_view(session, site, code),
+                None,
+                lambda exc: log.warning("guide view not counted: %s", type(exc).__name__),
+            )
 
     def on_page_failed(self, code: str, exc: BaseException) -> None:
         """Say what went wrong (the way back stays)."""
@@ -366,7 +394,9 @@ class GuideFlow(QObject):
         if not self._ticket_wired:
             flow.back_requested.connect(self.on_ticket_back_requested)
             self._ticket_wired = True
-        flow.start(matter=TicketMatter(code=g.code, name=g.name, queue_prefix=g.queue_prefix))
+        # A 一件事 bundle is one queue, not one matter: its ticket carries no matter code.
+        code = "" if g.is_bundle else g.code
+        flow.start(matter=TicketMatter(code=code, name=g.name, queue_prefix=g.queue_prefix))
 
     def on_ticket_back_requested(self) -> None:
         """返回上一步 on the 取号 confirmation: the guide it came from."""

@@ -2,7 +2,8 @@
 matters of the one chosen as a paged list. The site's catalog only (the flow loads it).
 
 Signals of :class:`GuideBrowseScreen`:
-    category_chosen(str, str): ``("event", 出生)`` or ``("department", <code>)``.
+    category_chosen(str, str): ``("event", 出生)``, ``("department", <code>)`` or
+        ``("bundle", <code>)`` (a 一件事, opened as one guide).
     matter_chosen(str): a matter's code.
     back_requested(): 返回 from the choices (to the keypad).
     home_requested(): 返回首页.
@@ -29,8 +30,8 @@ from kiosk.screens.common import home_button, wrapped_label
 from kiosk.screens.guide_results import MatterList, nav_button
 
 if TYPE_CHECKING:
-    from kiosk.screens.guide_data import BrowseMenu
     from shared.services.catalog import MatterHit
+    from shared.services.catalog_page import BrowseMenu
 
 
 def _tr(text: str) -> str:
@@ -185,6 +186,27 @@ class GuideBrowseScreen(QWidget):
                     button.show()
                     self.choices[event] = button
                 row += -(-len(events) // columns)
+            if menu.bundles:
+                label = wrapped_label(_tr("一件事一次办"), "kiosk_fact")
+                label.setObjectName("browseGroup")
+                label.setAlignment(Qt.AlignmentFlag.AlignLeft)
+                self.choice_grid.addWidget(label, row, 0, 1, columns)
+                label.show()
+                row += 1
+                for index, bundle in enumerate(menu.bundles):
+                    button = self._choice(
+                        bundle.name,
+                        f"bundle_{bundle.code}",
+                        "bundle",
+                        bundle.code,
+                        _tr("{name}，一件事，含 {n} 个事项").format(
+                            name=bundle.name, n=bundle.matters
+                        ),
+                    )
+                    self.choice_grid.addWidget(button, row + index // columns, index % columns)
+                    button.show()
+                    self.choices[f"bundle:{bundle.code}"] = button
+                row += -(-len(menu.bundles) // columns)
         else:
             for index, (code, name, short, count) in enumerate(menu.departments):
                 button = self._choice(

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from shared.qt.theme import NORMAL
 
 if TYPE_CHECKING:
-    from kiosk.screens.guide_data import MapWindow
+    from shared.services.catalog_page import MapWindow
 
 ASPECT = 0.62  # the hall's depth over its width
 

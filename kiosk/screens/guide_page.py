@@ -1,5 +1,11 @@
-"""One matter's guide (办事指南): where to go on the hall map, conditions, the materials
-checklist, the process, time limits, fee and phone; then 取号办理 or 打印指南.
+"""One matter's guide (办事指南): where to go on the hall map, then the guide as published —
+conditions, materials in their groups, the process, time limits, fee, visits, channels and
+phones; then 取号办理 or 打印指南.
+
+The sections and their lines come from :func:`shared.services.catalog_text.guide_sections`
+(in :class:`~shared.services.catalog_page.GuidePage`): what was not published reads
+请咨询窗口 or is left out, never a default (issue #11). The published 办理地点 is shown as
+written; the hall's own windows are named beside it and highlighted on the map.
 
 Long guides scroll by touch (drag anywhere on the text) and by the big 上一页/下一页 buttons;
 返回 and 返回首页 stay in the bar at the bottom, never scrolled away.
@@ -33,30 +39,37 @@ from kiosk.screens.common import home_button, wrapped_label
 from kiosk.screens.guide_map import HallMap
 from kiosk.screens.guide_results import nav_button
 
+ASK_AT_DESK = "请到咨询引导台询问"  # as shared.services.catalog_page says it
+
 if TYPE_CHECKING:
-    from kiosk.screens.guide_data import GuidePage
+    from shared.services.catalog_page import GuidePage
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("GuideScreens", text)
 
 
-def limit_phrase(days: int) -> str:
-    """``即办`` or ``N 个工作日``."""
-    return _tr("即办") if days <= 0 else _tr("{n} 个工作日").format(n=days)
-
-
-def material_line(material: dict[str, object]) -> str:
-    """``□ 居民户口簿　原件 1 份，复印件 1 份``."""
-    counts = []
-    original = int(str(material.get("original") or 0))
-    copy = int(str(material.get("copy") or 0))
-    if original:
-        counts.append(_tr("原件 {n} 份").format(n=original))
-    if copy:
-        counts.append(_tr("复印件 {n} 份").format(n=copy))
-    suffix = "　" + "，".join(counts) if counts else ""
-    return f"□ {material.get('name', '')}{suffix}"
+def section_titles() -> dict[str, str]:
+    """The guide's section titles on screen, by section key."""
+    return {
+        "location": _tr("办理地点"),
+        "hours": _tr("办理时间"),
+        "members": _tr("包含事项"),
+        "conditions": _tr("受理条件"),
+        "audience": _tr("服务对象"),
+        "materials": _tr("申请材料"),
+        "steps": _tr("办理流程"),
+        "limits": _tr("办理时限"),
+        "handling_type": _tr("办件类型"),
+        "fee": _tr("收费标准"),
+        "visits": _tr("到现场次数"),
+        "online": _tr("网上办理"),
+        "bundles": _tr("一件事"),
+        "phone": _tr("咨询电话"),
+        "complaint_phone": _tr("投诉电话"),
+        "basis": _tr("设定依据"),
+        "source": _tr("信息来源"),
+    }
 
 
 def _text(text: str, role: str = "guide_text") -> QLabel:
@@ -206,35 +219,24 @@ class GuidePageScreen(QWidget):
         self.page = page
         g = page.guide
         self.name_label.setText(g.name)
-        self.department_label.setText(
-            _tr("{department} · {kind} · 事项编码 {code}").format(
-                department=g.department, kind=g.matter_type, code=g.code
-            )
-        )
-        self.where_label.setText(_tr("办理地点：{where}").format(where=page.where))
+        self.department_label.setText(page.heading)
+        if page.where == ASK_AT_DESK:
+            self.where_label.setText(_tr("请到咨询引导台询问"))
+        else:
+            self.where_label.setText(_tr("本中心窗口：{where}").format(where=page.where))
         self.map.set_windows(page.windows, page.where)
         self._clear_sections()
-        self._section(_tr("办理地点"), [page.where])
-        if g.conditions:
-            self._section(_tr("办理条件"), [g.conditions])
-        self.materials = self._section(
-            _tr("所需材料"), [material_line(m) for m in g.materials] or [_tr("无需提交材料")]
-        )
-        self._section(
-            _tr("办理流程"),
-            [f"{i}. {step}" for i, step in enumerate(g.steps, start=1)] or [_tr("窗口受理")],
-        )
-        self._section(
-            _tr("办理时限"),
-            [
-                _tr("法定时限：{limit}").format(limit=limit_phrase(g.legal_limit_days)),
-                _tr("承诺时限：{limit}").format(limit=limit_phrase(g.promised_limit_days)),
-            ],
-        )
-        self._section(_tr("收费标准"), [g.fee or _tr("不收费")])
-        self._section(_tr("到现场次数"), [_tr("{n} 次").format(n=g.visits)])
-        if g.phone:
-            self._section(_tr("咨询电话"), [g.phone])
+        titles = section_titles()
+        for section in page.sections:
+            lines = list(section.lines) if section.published else [_tr("请咨询窗口")]
+            labels = self._section(titles.get(section.key, section.title), lines)
+            if section.key == "materials" and section.published:
+                self.materials = labels
+                for label in labels:
+                    if not label.text().startswith(("□", "　")):  # a group's heading
+                        font = label.font()
+                        font.setBold(True)
+                        label.setFont(font)
         self.sections.addStretch(1)
         self.scroll_area.verticalScrollBar().setValue(0)
         self.hide_notices()

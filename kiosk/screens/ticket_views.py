@@ -438,7 +438,10 @@ class ResultScreen(PrintStatus, QWidget):
             )
         )
         self.time_label.setText(_tr("取号时间 {time}").format(time=_time_text(ticket.issued_at)))
-        bring = "、".join(str(m.get("name", "")) for m in ticket.materials)
+        # Imported here: the kiosk's first paint loads nothing of shared.services.
+        from shared.services.catalog_text import material_names
+
+        bring = "、".join(material_names(ticket.materials))
         matter = ""
         if ticket.matter_name:
             matter = _tr("办理事项：{name}").format(name=ticket.matter_name)

@@ -41,9 +41,9 @@ from shared.qt.printing import (
     print_receipt_in_background,
     qt_printer_from_config,
 )
-from shared.rendering.guide_slip import GuideSlip, guide_slip_layout, limit_text, slip_from_guide
-from shared.rendering.ticket import material_text
+from shared.rendering.guide_slip import GuideSlip, guide_slip_layout, slip_from_guide
 from shared.services.catalog import MatterGuide, MatterHit, get_guide, index_for, search_matters
+from shared.services.catalog_text import guide_heading, guide_sections
 from shared.services.desk import IssuedSlip, terminal_printer_config
 from shared.services.home import resolve_site
 
@@ -359,30 +359,17 @@ class GuideLookupPage(QWidget):
 
 
 def guide_html(guide: MatterGuide) -> str:
-    """A matter's guide as the console shows it (escaped HTML)."""
+    """A matter's guide as the console shows it (escaped HTML): the same sections as the
+    kiosk (:func:`shared.services.catalog_text.guide_sections`), 请咨询窗口 where nothing
+    was published (issue #11)."""
     e = html.escape
     parts = [
         f"<h2>{e(guide.name)}</h2>",
-        f"<p>{e(guide.department)} · {e(guide.matter_type)} · 事项编码 {e(guide.code)}</p>",
-        f"<h3>办理地点</h3><p>{e(guide.location or '咨询引导台')}；"
-        f"取号业务：{e(guide.queue_prefix)}</p>",
+        f"<p>{e(guide_heading(guide))} · 取号业务：{e(guide.queue_prefix)}</p>",
     ]
-    if guide.conditions:
-        parts.append(f"<h3>办理条件</h3><p>{e(guide.conditions)}</p>")
-    materials = "".join(f"<li>{e(material_text(m)[2:])}</li>" for m in guide.materials)
-    parts.append(f"<h3>所需材料</h3><ul>{materials or '<li>无需提交材料</li>'}</ul>")
-    steps = "".join(f"<li>{e(step)}</li>" for step in guide.steps)
-    parts.append(f"<h3>办理流程</h3><ol>{steps}</ol>")
-    parts.append(
-        f"<h3>办理时限</h3><p>法定时限：{limit_text(guide.legal_limit_days)}；"
-        f"承诺时限：{limit_text(guide.promised_limit_days)}</p>"
-    )
-    parts.append(f"<h3>收费标准</h3><p>{e(guide.fee or '不收费')}</p>")
-    parts.append(f"<h3>到现场次数</h3><p>{guide.visits} 次</p>")
-    if guide.phone:
-        parts.append(f"<h3>咨询电话</h3><p>{e(guide.phone)}</p>")
-    if guide.online_url:
-        parts.append(f"<h3>网上办理</h3><p>{e(guide.online_url)}</p>")
+    for section in guide_sections(guide):
+        lines = "".join(f"<p>{e(line)}</p>" for line in section.lines)
+        parts.append(f"<h3>{e(section.title)}</h3>{lines}")
     return "".join(parts)
 
 

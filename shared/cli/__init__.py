@@ -34,7 +34,7 @@ COMMANDS: dict[str, str] = {
     "queue": "ticket_cmd",
     "priority": "priority_cmd",
     "privacy": "priority_cmd",
-    "catalog": "catalog_cmd",
+    "catalog": "catalog_alias_cmd",  # catalog_cmd's actions, then `catalog aliases`
     "org": "org_cmd",
     "settings": "settings_cmd",
     "calendar": "calendar_cmd",

@@ -1,8 +1,11 @@
-"""``hall catalog template|import|export|search|show``: the service-matter catalog from a shell.
+"""``hall catalog template|import|export|search|show|slip``: the service-matter catalog from a
+shell.
 
-IT loads the catalog from Excel: ``template`` writes the columns with one example row (the
-XLSX has a second sheet explaining each column), ``import`` checks the whole file and loads
-all of it or nothing, ``export`` writes what is there in the same form.
+IT loads the catalog from Excel: ``template`` writes the workbook (事项, 材料, 流程, 一件事
+and a 填写说明 sheet; or the single-sheet CSV) with example rows the import refuses,
+``import`` checks the whole file and loads all of it or nothing, ``export`` writes what is
+there in the same form. ``show`` prints a guide as the kiosk shows it (请咨询窗口 where
+nothing was published); ``slip`` renders its guide slip to a PDF.
 """
 
 from __future__ import annotations
@@ -27,7 +30,12 @@ def register(commands: Any, common: Callable[[argparse.ArgumentParser], None]) -
     common(catalog)
     sub = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
 
-    template = sub.add_parser("template", help="write an import template (.xlsx or .csv)")
+    template = sub.add_parser(
+        "template",
+        help="write an import template (.xlsx workbook or single-sheet .csv)",
+        description="The template's example rows (codes starting with 示例) are refused by "
+        "import: delete them or replace them with real matters.",
+    )
     common(template)
     template.add_argument("--out", required=True, metavar="FILE", help="F.xlsx or F.csv")
     template.set_defaults(handler=catalog_template)
@@ -35,9 +43,11 @@ def register(commands: Any, common: Callable[[argparse.ArgumentParser], None]) -
     load = sub.add_parser(
         "import",
         help="import a catalog file: all rows or none",
-        description="Check every row first; if any is bad, import nothing and list each bad "
-        "row (header = row 1). Otherwise insert new codes and update existing ones in one "
-        "transaction. Matters not in the file are left as they are.",
+        description="Check every row of every sheet first; if any is bad, import nothing and "
+        "list each problem (sheet, row with header = row 1, column). Otherwise insert new "
+        "codes and update existing ones in one transaction. Matters not in the file are left "
+        "as they are. A matter with no published 事项编码 gets a code made from its 索引号 "
+        "(or name and department), marked as made here.",
     )
     common(load)
     load.add_argument("file", metavar="FILE", help="F.xlsx or F.csv (UTF-8 or GB18030)")
@@ -56,10 +66,23 @@ def register(commands: Any, common: Callable[[argparse.ArgumentParser], None]) -
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(handler=catalog_search)
 
-    show = sub.add_parser("show", help="a matter's full guide")
+    show = sub.add_parser("show", help="a matter's (or 一件事's) full guide")
     common(show)
     show.add_argument("code")
     show.set_defaults(handler=catalog_show)
+
+    slip = sub.add_parser(
+        "slip",
+        help="render a matter's guide slip to a PDF",
+        description="The 80 mm guide slip as the kiosk prints it. Its QR code opens the "
+        "matter's published online guide when it has one; otherwise the caption says the "
+        "code only carries the matter's code.",
+    )
+    common(slip)
+    slip.add_argument("code")
+    slip.add_argument("--out", required=True, metavar="FILE", help="F.pdf")
+    slip.add_argument("--site", help="the site whose name and windows the slip shows")
+    slip.set_defaults(handler=catalog_slip)
 
 
 def _path(value: str) -> Path:
@@ -76,12 +99,16 @@ def catalog_template(ctx: CliContext, args: argparse.Namespace) -> int:
         catalog_io.write_template(path)
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    ctx.emit({"file": str(path), "columns": len(catalog_io.COLUMNS)}, f"template written: {path}")
+    ctx.emit(
+        {"file": str(path), "columns": len(catalog_io.COLUMNS)},
+        f"template written: {path} (its example rows are refused on import; delete or replace "
+        "them)",
+    )
     return 0
 
 
 def catalog_import(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Import a file, or list every bad row and exit 1."""
+    """Import a file, or list every problem and exit 1."""
     path = _path(args.file)
     if not path.is_file():
         raise CliError(f"no such file: {path}")
@@ -99,7 +126,15 @@ def catalog_import(ctx: CliContext, args: argparse.Namespace) -> int:
                 {
                     "ok": False,
                     "error": str(exc),
-                    "errors": [{"row": p.row, "message": p.message} for p in exc.problems],
+                    "errors": [
+                        {
+                            "sheet": p.sheet or None,
+                            "row": p.row,
+                            "column": p.column,
+                            "message": p.message,
+                        }
+                        for p in exc.problems
+                    ],
                 }
             )
         else:
@@ -109,12 +144,22 @@ def catalog_import(ctx: CliContext, args: argparse.Namespace) -> int:
         return 1
     data = result.as_json() | {"file": str(path), "dry_run": args.dry_run}
     verb = "checked (dry run, nothing written)" if args.dry_run else "imported"
-    ctx.emit(
-        data,
-        f"{verb} {path.name}: {data['rows']} rows — {data['inserted']} new, "
+    lines = [
+        f"{verb} {path.name}: {data['rows']} matters — {data['inserted']} new, "
         f"{data['updated']} updated, {data['unchanged']} unchanged; "
-        "matters not in the file were left as they are",
-    )
+        "matters not in the file were left as they are"
+    ]
+    if result.bundles_inserted or result.bundles_updated or result.bundles_unchanged:
+        lines.append(
+            f"一件事 bundles: {len(result.bundles_inserted)} new, "
+            f"{len(result.bundles_updated)} updated, {len(result.bundles_unchanged)} unchanged"
+        )
+    if result.derived_codes:
+        lines.append(
+            f"{len(result.derived_codes)} matter(s) had no published 事项编码; their codes "
+            f"were made from the 索引号 or name and department: {', '.join(result.derived_codes)}"
+        )
+    ctx.emit(data, "\n".join(lines))
     return 0
 
 
@@ -122,11 +167,24 @@ def catalog_export(ctx: CliContext, args: argparse.Namespace) -> int:
     """Export the catalog."""
     path = _path(args.file)
     with ctx.session_factory()() as session:
+        rows = catalog_io.catalog_rows(session)
+        bundles = catalog_io.bundle_values(session)
         try:
-            count = catalog_io.export_catalog(session, path)
+            catalog_io.write_catalog_file(path, rows, bundles)
         except OSError as exc:
             raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    ctx.emit({"file": str(path), "matters": count}, f"exported {count} matters to {path}")
+    lines = [f"exported {len(rows)} matters to {path}"]
+    lost = catalog_io.csv_losses(rows, bundles) if path.suffix.lower() == ".csv" else 0
+    if lost:
+        lines.append(
+            f"note: {lost} matter(s) or bundle(s) have details a CSV cannot hold (a "
+            "material's form, whether it is required, its blank form; 一件事 bundles); "
+            "export to .xlsx to keep everything"
+        )
+    ctx.emit(
+        {"file": str(path), "matters": len(rows), "bundles": len(bundles), "csv_losses": lost},
+        "\n".join(lines),
+    )
     return 0
 
 
@@ -144,26 +202,55 @@ def catalog_search(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def catalog_show(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Print a matter's guide."""
+    """Print a guide: its sections as the kiosk shows them."""
+    from shared.services.catalog_text import guide_heading, guide_sections
+
     with ctx.session_factory()() as session:
         guide = get_guide(session, args.code)
-    data = guide.as_json()
-    materials = "；".join(
-        f"{m['name']}(原件{m.get('original', 0)},复印件{m.get('copy', 0)})" for m in guide.materials
+    lines = [
+        f"{guide.code}  {guide.name}{'' if guide.active else '  (inactive)'}",
+        guide_heading(guide),
+        f"sites: {', '.join(c for c, _ in guide.sites) or '-'}   queue: {guide.queue_prefix}",
+    ]
+    for section in guide_sections(guide):
+        lines.append(f"{section.title}:")
+        lines.extend(f"  {line}" for line in section.lines)
+    ctx.emit(guide.as_json(), "\n".join(lines))
+    return 0
+
+
+def catalog_slip(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Render the guide slip to a PDF."""
+    from shared.rendering.guide_slip import render_guide_slip_pdf
+    from shared.services.catalog_page import load_guide_page
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise CliError(f"unsupported file type {out.name!r}: the slip is written as .pdf")
+    with ctx.session_factory()() as session:
+        if args.site:
+            site_by_code(session, args.site)
+        site = args.site
+        if site is None:
+            guide = get_guide(session, args.code)
+            site = guide.sites[0][0] if guide.sites else None
+        page = load_guide_page(session, args.code, site, None)
+    data = render_guide_slip_pdf(page.slip)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    qr = page.slip.qr_payload or ""
+    opens = "the published online guide" if page.guide.guide_url else "the matter's code only"
+    ctx.emit(
+        {
+            "file": str(out),
+            "code": page.guide.code,
+            "site": page.site_code,
+            "qr": qr,
+            "qr_caption": page.slip.qr_caption,
+            "bytes": len(data),
+        },
+        f"guide slip of {page.guide.code} written to {out} (QR: {opens}: {qr})",
     )
-    text = "\n".join(
-        [
-            f"{guide.code}  {guide.name}{'' if guide.active else '  (inactive)'}",
-            f"department: {guide.department}   type: {guide.matter_type}",
-            f"sites: {', '.join(c for c, _ in guide.sites)}   queue: {guide.queue_prefix}"
-            f"   window: {guide.location}",
-            f"time limit: legal {guide.legal_limit_text}, promised {guide.promised_limit_text}",
-            f"fee: {guide.fee}   visits: {guide.visits}   phone: {guide.phone}",
-            f"conditions: {guide.conditions}",
-            f"materials: {materials}",
-            f"steps: {' → '.join(guide.steps)}",
-            f"online: {guide.online_url}",
-        ]
-    )
-    ctx.emit(data, text)
     return 0

@@ -11,6 +11,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.services.catalog_values import count_of
+
 # Matters every hall is asked for; (department code, name, life events, audience, type).
 COMMON = [
     ("gaj", "居民身份证申领", ["出生", "上学"], "个人", "行政确认"),
@@ -432,28 +434,58 @@ class MatterSpec:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
+def _quantity(original: int, copy: int) -> str:
+    parts = [f"原件{original}份"] if original else []
+    if copy:
+        parts.append(f"复印件{copy}份")
+    return "，".join(parts)
+
+
 def _details(rng: random.Random, dept_name: str, audience: str, location: str) -> dict[str, Any]:
+    """A generated guide. Every value is made up (it is a demo), but shaped as an import
+    would store a published one: quantities as text, time limits and visits as text with
+    their number, some fees left unpublished (the kiosk says 请咨询窗口), no source page or
+    online address (nothing here claims to be published anywhere)."""
     legal = rng.choice([0, 0, 5, 10, 15, 20, 30])
     promised = 0 if legal == 0 else max(1, legal // rng.choice([2, 3, 4]))
-    materials: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     pool = list(MATERIAL_POOL[audience])
     rng.shuffle(pool)
     first = "营业执照" if audience == "法人" else "居民身份证"
     for name in [first, "申请表", *pool[: rng.randint(0, 3)]]:
-        if name not in [m["name"] for m in materials]:
-            materials.append({"name": name, "original": 1, "copy": rng.choice([0, 1, 1, 2])})
-    return {
+        if name not in [m["name"] for m in items]:
+            quantity = _quantity(1, rng.choice([0, 1, 1, 2]))
+            items.append(
+                {
+                    "name": name,
+                    "quantity": quantity,
+                    "count": count_of(quantity),
+                    "form": None,
+                    "required": None,
+                    "note": None,
+                    "blank_form": None,
+                }
+            )
+    details = {
         "conditions": rng.choice(CONDITIONS),
-        "materials": materials,
+        "materials": [{"title": None, "rule": "all", "items": items}],
         "steps": rng.choice(STEPS),
+        "legal_limit_text": "即办" if legal == 0 else f"{legal}个工作日",
         "legal_limit_days": legal,
+        "promised_limit_text": "即办" if promised == 0 else f"{promised}个工作日",
         "promised_limit_days": promised,
-        "fee": rng.choice(["不收费", "不收费", "不收费", "按规定标准收费"]),
-        "visits": rng.choice([0, 1, 1, 1, 2]),
+        "instant": True if promised == 0 else None,
+        "fee": rng.choice(["不收费", "不收费", None, "按规定标准收费"]),
+    }
+    visits = rng.choice([0, 1, 1, 1, 2])
+    details |= {
+        "visits_text": f"{visits}次",
+        "visits": visits,
         "phone": f"0711-{rng.randint(3200000, 3299999)}",
         "location": location,
-        "online_url": f"https://zwfw.hubei.gov.cn/guide/{rng.randint(10**9, 10**10 - 1)}",
     }
+    rng.randint(10**9, 10**10 - 1)  # once an invented online address; drawn to keep the seed
+    return details
 
 
 def generate_catalog(
@@ -491,7 +523,8 @@ def generate_catalog(
                 queue_prefix=prefix,
                 sites=sites,
                 life_events=events,
-                fields=_details(rng, dname, audience, f"{prefix}区 {dname}窗口"),
+                fields=_details(rng, dname, audience, f"{prefix}区 {dname}窗口")
+                | {"audience_text": audience},
             )
         )
 
@@ -537,7 +570,8 @@ def generate_catalog(
                     queue_prefix="C" if dcode == "rsj" else "A",
                     sites=[tcode],
                     life_events=list(LIFE_EVENTS_BY_DEPT.get(dcode, []))[:1],
-                    fields=_details(rng, tname, "个人", f"{tname}综合窗口"),
+                    fields=_details(rng, tname, "个人", f"{tname}综合窗口")
+                    | {"audience_text": "个人"},
                 )
             )
     return specs

@@ -6,6 +6,7 @@ Import models from here; each domain keeps its own module.
 from shared.models.base import Base
 from shared.models.calendar import CALENDAR_KINDS, CalendarDay
 from shared.models.catalog import MATTER_TYPES, ServiceMatter, matter_sites
+from shared.models.catalog_search import GuideViewCount, MatterAlias, SearchSynonym
 from shared.models.feed import AuditEntry, Change
 from shared.models.feedback import EVALUATION_LEVELS, Evaluation, Feedback
 from shared.models.org import (
@@ -41,10 +42,13 @@ __all__ = [
     "Department",
     "Evaluation",
     "Feedback",
+    "GuideViewCount",
+    "MatterAlias",
     "PinLock",
     "PriorityNote",
     "PriorityRequest",
     "Queue",
+    "SearchSynonym",
     "ServiceMatter",
     "Setting",
     "Site",

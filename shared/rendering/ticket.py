@@ -17,6 +17,7 @@ from shared.rendering.escpos_render import DEFAULT_PROFILE, EscposProfile, rende
 from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text
 from shared.rendering.pdf import render_receipt_pdf
 from shared.rendering.png import DEFAULT_DPI, render_receipt_png
+from shared.services.catalog_text import checklist, item_text
 
 if TYPE_CHECKING:  # the renderers stay importable without the database layer
     from shared.services.tickets import TicketView
@@ -42,7 +43,8 @@ class TicketSlip:
         issued_at: the issue instant, timezone-aware; printed in hall-local time.
         business_date: the business day the ticket belongs to.
         matter_name: the service matter chosen, if the visitor picked one.
-        materials: the matter's checklist, ``{"name", "original", "copy"}`` dicts (counts).
+        materials: the matter's materials: groups as the catalog stores them (or bare
+            items), printed as published, with their group rules.
         qr_payload: the QR code's content (ASCII), or ``None`` for no code.
     """
 
@@ -112,16 +114,9 @@ def wait_text(
 
 
 def material_text(material: Mapping[str, Any]) -> str:
-    """One checklist line: a box to tick, the material, and how many originals and copies."""
-    counts = []
-    original = int(material.get("original") or 0)
-    copy = int(material.get("copy") or 0)
-    if original:
-        counts.append(f"原件{original}份")
-    if copy:
-        counts.append(f"复印件{copy}份")
-    suffix = f"（{'，'.join(counts)}）" if counts else ""
-    return f"□ {material['name']}{suffix}"
+    """One checklist line: a box to tick and the material as published (its quantity only
+    when one was published; see :func:`shared.services.catalog_text.item_text`)."""
+    return "□ " + item_text(material)
 
 
 def ticket_layout(slip: TicketSlip) -> list[Element]:
@@ -151,7 +146,7 @@ def ticket_layout(slip: TicketSlip) -> list[Element]:
             elements.append(Text(f"办理事项：{slip.matter_name}", bold=True))
         if slip.materials:
             elements.append(Text("请备齐以下材料："))
-            elements.extend(Text(material_text(m), Size.SMALL) for m in slip.materials)
+            elements.extend(Text(line, Size.SMALL) for line in checklist(slip.materials))
     if slip.qr_payload:
         elements.append(Qr(slip.qr_payload))
     else:

@@ -5,13 +5,22 @@ zhang bei, 重大 → zhong da, 银行 → yin hang). Visitors do not always kno
 common other readings of frequent heteronyms (:data:`HETERONYMS`, a short hand-made list:
 pypinyin's full heteronym lists hold rare readings that would only add noise) are added, and
 ``u`` is accepted for ``ü`` besides pypinyin's ``v`` (旅 lv / lu).
+
+Folding (:func:`fold`): search compares text after NFKC (full-width letters and digits,
+compatibility ideographs), lowercasing and traditional → simplified conversion with OpenCC's
+``t2s`` configuration, applied alike to queries and to the names, aliases and materials it
+indexes, so 身份證補辦 finds 居民身份证补领 and a name imported in traditional characters is
+found by a query in simplified ones. OpenCC (the project's C++ library, with wheels for Linux
+and Windows) converts a query in a few microseconds; it is loaded on first use.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 #: At most this many reading variants per name (the default reading always comes first).
 MAX_VARIANTS = 16
@@ -68,11 +77,9 @@ def is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def name_readings(name: str) -> tuple[tuple[str, ...], ...]:
     """Per character of the lowercased name: its readings (default first); ``()`` to skip."""
-    from pypinyin import lazy_pinyin
-
     text = name.lower()
     readings: list[tuple[str, ...]] = []
     index = 0
@@ -82,11 +89,7 @@ def name_readings(name: str) -> tuple[tuple[str, ...], ...]:
             end = index
             while end < len(text) and is_cjk(text[end]):
                 end += 1
-            run = text[index:end]
-            defaults = lazy_pinyin(run)
-            if len(defaults) != len(run):  # never expected; fall back to per character
-                defaults = [lazy_pinyin(c)[0] for c in run]
-            for han, default in zip(run, defaults, strict=True):
+            for han, default in zip(text[index:end], _run_defaults(text[index:end]), strict=True):
                 options = [default, *HETERONYMS.get(han, ())]
                 options += [o.replace("v", "u") for o in options if "v" in o]
                 readings.append(tuple(dict.fromkeys(options)))
@@ -95,6 +98,36 @@ def name_readings(name: str) -> tuple[tuple[str, ...], ...]:
         readings.append((char,) if char.isalnum() else ())
         index += 1
     return tuple(readings)
+
+
+@lru_cache(maxsize=65536)
+def _run_defaults(run: str) -> tuple[str, ...]:
+    # The phrase-aware default reading of each character of a run of Chinese characters.
+    # Names share their runs (居民身份证, 申领, 补发), so runs are cached; a run without a
+    # character of several readings is read character by character (the same letters, at a
+    # fraction of pypinyin's phrase segmentation).
+    if any(_has_readings(c) for c in run):
+        from pypinyin import lazy_pinyin
+
+        defaults = lazy_pinyin(run)
+        if len(defaults) == len(run):
+            return tuple(defaults)
+    return tuple(_char_default(c) for c in run)  # never expected otherwise
+
+
+@cache  # one entry per character seen: a few thousand
+def _char_default(char: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return str(lazy_pinyin(char)[0])
+
+
+@cache
+def _has_readings(char: str) -> bool:
+    # Whether pypinyin knows several readings of the character (tones aside).
+    from pypinyin import Style, pinyin
+
+    return len(set(pinyin(char, style=Style.NORMAL, heteronym=True)[0])) > 1
 
 
 def reading_variants(readings: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
@@ -111,9 +144,32 @@ def reading_variants(readings: tuple[tuple[str, ...], ...]) -> list[tuple[str, .
     return variants
 
 
+_CONVERTER: Any = None
+_CONVERTER_LOCK = threading.Lock()
+
+
+def _t2s() -> Any:
+    global _CONVERTER
+    with _CONVERTER_LOCK:
+        if _CONVERTER is None:
+            from opencc import OpenCC
+
+            _CONVERTER = OpenCC("t2s")
+        return _CONVERTER
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """NFKC, lowercase, traditional → simplified: the form search compares (see the module)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    if any(is_cjk(c) for c in text):
+        text = str(_t2s().convert(text))
+    return text
+
+
 def normalise_query(query: str) -> str:
-    """Full-width to half-width, lowercase, no spaces or apostrophes."""
-    text = unicodedata.normalize("NFKC", query).lower()
+    """The query folded (:func:`fold`), with no spaces or apostrophes."""
+    text = fold(query)
     return "".join(c for c in text if not c.isspace() and c not in "'’")
 
 

@@ -1,241 +1,176 @@
-"""Instant catalog search: Chinese, full pinyin, pinyin initials, and a mix of them.
+"""Instant catalog search: Chinese, full pinyin, pinyin initials, a mix, and citizens' words.
 
 A kiosk has no input method, so visitors type pinyin initials on an A–Z keypad (``sfz`` finds
-居民身份证…) or full pinyin; staff may type Chinese. Search runs on every key press, so it
-reads an in-memory :class:`CatalogIndex`, not the database.
+居民身份证…) or full pinyin; staff and visitors with the on-screen pinyin keyboard type
+Chinese, often as they would say it (``身份证丢了怎么补办``, ``补办 身份证``). Search runs
+on every key press, so it reads an in-memory :class:`CatalogIndex`, not the database.
 
-The index holds, per active matter, its name, its pinyin as one string per reading variant
-(with the offsets where syllables start) and its initials. Pinyin is computed once per name
-(cached across rebuilds): the phrase-aware default reading of each run of Chinese characters
-(长辈 → zhang bei, 重大 → zhong da) plus the other common readings of the usual heteronyms
-(see :mod:`shared.services.catalog_pinyin`), and ``u`` for ``ü`` besides pypinyin's ``v``.
+Matching, in rank order:
 
-Ranking: code prefix (digits), then name prefix, name contains, full pinyin (the query starts
-at a syllable and may end mid-syllable: ``shenfenzh``), initials (anywhere in the name's
-initials), mixed (Chinese and pinyin or initials, e.g. ``身份z``); ties by shorter name, then
-code.
+1. code prefix (digits); the query in a name (``prefix`` or ``contains``); full pinyin
+   (the query starts at a syllable and may end mid-syllable: ``shenfenzh``), initials
+   (anywhere in the name's initials), mixed (Chinese with the pinyin or initials of the
+   others, ``身份z``) — as before issue #11; a Chinese query of one character, or of filler
+   words only, is matched this way as typed.
+2. A Chinese query is read as terms (:mod:`shared.services.catalog_terms`: filler words
+   dropped, each term with its synonyms), found in any order. A matter ranks by the weight
+   of the terms it holds (a rare term weighs more, ``1 + ln(N / matters with it)``) — in
+   full when in its name or aliases, :data:`WEAK` of it when only in its materials or
+   department — then, at equal weight, all in the name (``words``, or ``prefix`` /
+   ``contains`` when the name holds the query as typed) before the aliases (``alias``); a
+   match that needs materials or department is ``detail``. A matter must hold terms making
+   at least :data:`MIN_COVER` of the query's meaningful characters, so one common word of a
+   long question does not list half the catalog.
+3. For letters, then, the synonyms and aliases whose full pinyin or initials the query is
+   (``dibao`` → 低保 → 最低生活保障…).
 
-Speed (spec §12: p95 ≤ 5 ms a query): entries are kept in (name length, code) order, and
-each site's entries also as three long strings (names, pinyin, initials), so a query is a few
-``str.find`` calls in C that stop once ``limit`` hits of the best kind are found, rather than a
-Python loop over 2,929 matters. Names with Latin letters or a query with digits take a plain
-one-pass scan instead (same results; a test checks the two agree).
+A term matches a field when every pair of adjacent characters (bigram) of the term, or of one
+of its synonyms, is in that field: a bag of bigrams per field and per matter, kept as one
+bitset per bigram (bit *i* = the *i*-th matter in rank order), so a term is a few integer
+ANDs and the best matters of a tier are its lowest set bits.
+
+Within a rank — and a name holding the query at its start is no better than one holding it
+further on — ties are broken by demand: tickets taken for the matter and kiosk guide views
+over the last weeks (:mod:`shared.services.catalog_demand`), read when the index is built and
+by :meth:`CatalogIndex.refresh_demand` on a slow timer, never per key press; then by code
+(no longer by shorter name). Names, aliases and materials are folded (traditional →
+simplified, NFKC, lowercase) when indexed and queries when typed, so 身份證 finds 身份证.
+
+Speed (p95 ≤ 5 ms a query at 10× the demo catalog): entries are kept in rank order, and each
+site's entries also as long strings (names, pinyin, initials) and sorted codes
+(:mod:`shared.services.catalog_index`), so step 1 is a few ``str.find`` calls in C that stop
+once ``limit`` hits are found, and step 2 a few integer operations. A mixed query when some
+name has Latin letters, or a query of letters and digits, takes a plain one-pass scan
+instead (same results; a test checks the two agree).
 
 Freshness: :meth:`CatalogIndex.refresh_if_changed` rebuilds when the change feed has a
-``catalog`` change the index has not seen. It first compares the feed's newest revision (a
-primary-key lookup) and, only when that moved, reads the ``catalog`` revisions above a floor
-that trails the feed by :data:`LATE_COMMIT_SECONDS`, because on PostgreSQL a revision can
-commit after a larger one. :func:`search_matters` keeps one index per database URL in a
-module-level cache guarded by a lock (an index is plain data, safe to share across threads).
+``catalog`` change the index has not seen (an import, or an alias import). It first compares
+the feed's newest revision (a primary-key lookup) and, only when that moved, reads the
+``catalog`` revisions above a floor that trails the feed by :data:`LATE_COMMIT_SECONDS`,
+because on PostgreSQL a revision can commit after a larger one. :func:`search_matters` keeps
+one index per database URL in a module-level cache guarded by a lock (an index is plain data,
+safe to share across threads).
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
+import math
 import threading
 import time
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.changes import latest_revision
-from shared.models import Change, Department, ServiceMatter, Site, matter_sites
+from shared.clock import utcnow
+from shared.models import (
+    Change,
+    Department,
+    MatterAlias,
+    SearchSynonym,
+    ServiceMatter,
+    Site,
+    matter_sites,
+)
+from shared.services.catalog_demand import DemandTally
+from shared.services.catalog_index import (
+    Entry,
+    MatterHit,
+    Pool,
+    Postings,
+    first_bits,
+    make_entry,
+    pinyin_key,
+)
 from shared.services.catalog_pinyin import (
-    CJK_RUN,
     LETTER_RUN,
+    fold,
     is_cjk,
     mixed_match,
-    name_readings,
     normalise_query,
-    reading_variants,
 )
+from shared.services.catalog_terms import Vocabulary, shipped_synonyms, split_query
+
+__all__ = [
+    "KIND_RANKS",
+    "CatalogIndex",
+    "MatterHit",
+    "forget_indexes",
+    "index_for",
+    "material_names",
+    "refresh_catalog_demand",
+    "search_matters",
+]
 
 LATE_COMMIT_SECONDS = 10.0
 
-KIND_RANKS = {"code": 0, "prefix": 1, "contains": 2, "pinyin": 3, "initials": 4, "mixed": 5}
+#: The kinds of match, by rank. A name holding the query or its terms (``prefix``,
+#: ``contains``, ``words``) is one rank: which comes first is decided by demand, not by where
+#: in the name the query stands.
+KIND_RANKS = {
+    "code": 0,
+    "prefix": 1,
+    "contains": 1,
+    "words": 1,
+    "pinyin": 2,
+    "initials": 3,
+    "mixed": 4,
+    "alias": 5,
+    "detail": 6,
+}
+#: A matter must match terms holding at least this share of the query's meaningful characters.
+MIN_COVER = 0.2
+#: A term found only in a matter's materials or department counts this share of its weight.
+WEAK = 0.2
+#: At most this many terms of one query are weighed (the heaviest); more add nothing useful.
+MAX_TERMS = 5
 
 
-@dataclass(frozen=True)
-class MatterHit:
-    """One search or browse result (plain data for screens and the CLI)."""
+def material_names(materials: Any) -> Iterable[str]:
+    """The names of a matter's materials, from either stored shape.
 
-    code: str
-    name: str
-    department: str
-    department_code: str
-    queue_prefix: str
-    matter_type: str
-    audience: str
-    kind: str
-    rank: int
-
-    def as_json(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "department": self.department,
-            "department_code": self.department_code,
-            "queue": self.queue_prefix,
-            "type": self.matter_type,
-            "audience": self.audience,
-            "match": self.kind,
-        }
-
-
-@dataclass(frozen=True)
-class _Entry:
-    code: str
-    name: str
-    name_lc: str
-    chars: frozenset[str]
-    length: int
-    pinyin: str  # the variants joined by "|"
-    starts: frozenset[int]  # offsets in ``pinyin`` where a syllable starts
-    initials: str  # the variants' initials joined by "|"
-    readings: tuple[tuple[str, ...], ...]
-    syllables: tuple[tuple[str, ...], ...]  # the reading variants
-    hit: MatterHit
-    sites: frozenset[str]
-    life_events: tuple[str, ...]
-
-
-def _entry(row: Any, sites: frozenset[str]) -> _Entry:
-    readings = name_readings(row.name)
-    joined, starts, initials = [], set(), []
-    offset = 0
-    variants = tuple(dict.fromkeys(reading_variants(readings)))
-    for variant in variants:
-        for syllable in variant:
-            starts.add(offset)
-            offset += len(syllable)
-        joined.append("".join(variant))
-        initials.append("".join(s[0] for s in variant))
-        offset += 1  # the "|" separator
-    hit = MatterHit(
-        code=row.code,
-        name=row.name,
-        department=row.department,
-        department_code=row.department_code,
-        queue_prefix=row.queue_prefix,
-        matter_type=row.matter_type,
-        audience=row.audience,
-        kind="",
-        rank=0,
-    )
-    return _Entry(
-        code=row.code,
-        name=row.name,
-        name_lc=row.name.lower(),
-        chars=frozenset(row.name.lower()),
-        length=len(row.name),
-        pinyin="|".join(joined),
-        starts=frozenset(starts),
-        initials="|".join(dict.fromkeys(initials)),
-        readings=readings,
-        syllables=variants,
-        hit=hit,
-        sites=sites,
-        life_events=tuple(row.life_events or ()),
-    )
-
-
-class _Pool:
-    """Entries (in rank order) with their pinyin and initials joined into two long strings,
-    so that a letters-only query is found by ``str.find`` rather than a loop over entries.
-    ``starts`` marks the offsets in ``pinyin_text`` where a syllable starts."""
-
-    def __init__(self, entries: tuple[_Entry, ...]) -> None:
-        self.entries = entries
-        self.pinyin_text, self.pinyin_offsets = self._join([e.pinyin for e in entries])
-        self.initials_text, self.initials_offsets = self._join([e.initials for e in entries])
-        self.names_text, self.names_offsets = self._join([e.name_lc for e in entries])
-        self.starts = bytearray(len(self.pinyin_text) + 1)
-        for entry, base in zip(entries, self.pinyin_offsets[:-1], strict=True):
-            for offset in entry.starts:
-                self.starts[base + offset] = 1
-
-    @staticmethod
-    def _join(parts: list[str]) -> tuple[str, list[int]]:
-        offsets, at = [], 0
-        for part in parts:
-            offsets.append(at)
-            at += len(part) + 1
-        offsets.append(at)  # the end, so "the next entry" always exists
-        return "\n".join(parts), offsets
-
-    def letters(self, q: str, limit: int) -> list[tuple[_Entry, str]]:
-        """Full pinyin hits (from a syllable start), then initials hits, best first."""
-        found: dict[int, str] = {}
-        starts = self.starts
-        for kind, text, offsets in (
-            ("pinyin", self.pinyin_text, self.pinyin_offsets),
-            ("initials", self.initials_text, self.initials_offsets),
-        ):
-            at = text.find(q)
-            while at >= 0 and len(found) < limit:
-                if kind == "initials" or starts[at]:
-                    index = bisect_right(offsets, at) - 1
-                    found.setdefault(index, kind)
-                    at = text.find(q, offsets[index + 1])  # on to the next entry
-                else:
-                    at = text.find(q, at + 1)
-        ranked = sorted(found.items(), key=lambda item: (KIND_RANKS[item[1]], item[0]))
-        return [(self.entries[index], kind) for index, kind in ranked]
-
-    def _containing(self, fragment: str) -> Iterator[int]:
-        """Indexes of the entries whose name contains ``fragment``, in rank order."""
-        text, offsets = self.names_text, self.names_offsets
-        at = text.find(fragment)
-        while at >= 0:
-            index = bisect_right(offsets, at) - 1
-            yield index
-            at = text.find(fragment, offsets[index + 1])
-
-    def chinese(self, q: str, limit: int) -> list[tuple[_Entry, str]]:
-        """Name-prefix hits, then name-contains hits, best first."""
-        prefix: list[int] = []
-        contains: list[int] = []
-        for index in self._containing(q):
-            if self.entries[index].name_lc.startswith(q):
-                prefix.append(index)
-                if len(prefix) >= limit:
-                    break
-            else:
-                contains.append(index)
-        hits = [(i, "prefix") for i in prefix] + [(i, "contains") for i in contains]
-        return [(self.entries[i], kind) for i, kind in hits[:limit]]
-
-    def mixed(self, q: str, limit: int) -> list[tuple[_Entry, str]]:
-        """Chinese characters with the pinyin or initials of the others (``身份z``)."""
-        runs = LETTER_RUN.findall(q)
-        anchor = max(CJK_RUN.findall(q), key=len)
-        hits: list[tuple[_Entry, str]] = []
-        for index in self._containing(anchor):
-            e = self.entries[index]
-            # Each run of letters is a run of initials or of pinyin: a cheap filter first.
-            if all(run in e.initials or run in e.pinyin for run in runs) and mixed_match(
-                e.readings, e.name_lc, q
-            ):
-                hits.append((e, "mixed"))
-                if len(hits) >= limit:
-                    break
-        return hits
+    Grouped (issue #11): ``[{"title", "rule", "items": [{"name", …}]}]``; flat (before it):
+    ``[{"name", "original", "copy"}]``. Anything else is skipped.
+    """
+    for item in materials or ():
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("items"), list):
+            for sub in item["items"]:
+                if isinstance(sub, dict) and isinstance(sub.get("name"), str):
+                    yield sub["name"]
+        elif isinstance(item.get("name"), str):
+            yield item["name"]
 
 
 class CatalogIndex:
-    """The active catalog of one database, in memory, for instant search and browsing."""
+    """The active catalog of one database, in memory, for instant search and browsing.
 
-    def __init__(self) -> None:
+    Args:
+        clock: the current instant, for the demand window read at each build (tests pass a
+            fixed one).
+    """
+
+    def __init__(self, clock: Callable[[], datetime] = utcnow) -> None:
+        self._clock = clock
         self._lock = threading.Lock()
-        self._entries: tuple[_Entry, ...] = ()  # by name length, then code
-        self._has_latin = False
-        self._pools: dict[str, _Pool] = {}
-        self._by_site: dict[str, tuple[_Entry, ...]] = {}
+        self._entries: tuple[Entry, ...] = ()  # in rank order: demand, then code
+        self._has_latin = False  # some name has Latin letters (the mixed matcher scans)
+        self._syllables: frozenset[str] = frozenset()
+        self._scan_only = False  # tests: take the one-pass scan for every query
+        self._pools: dict[str, Pool] = {}
+        self._by_site: dict[str, tuple[Entry, ...]] = {}
+        self._postings = Postings(())
+        self._vocabulary = Vocabulary(())
+        self._spoken: dict[str, tuple[str, ...]] = {}  # pinyin or initials → known words
+        self._demand: dict[Any, int] = {}
+        self._tally = DemandTally()
         self._checked = -1  # the feed's newest revision at the last check
         self._seen: set[int] = set()  # catalog revisions already reflected
         self._floor = 0  # catalog revisions at or below this are settled
@@ -276,6 +211,23 @@ class CatalogIndex:
             self._seen = {r for r in self._seen | revisions if r > self._floor}
             return True
 
+    def refresh_demand(self, session: Session, now: datetime | None = None) -> bool:
+        """Re-read demand (tickets and guide views) and re-rank; True if the order changed.
+
+        For a slow timer off the GUI thread (every few minutes): it reads the last two days
+        again, the days before are kept from earlier reads.
+        """
+        with self._lock:
+            demand = self._tally.counts(session, now or self._clock())
+            if demand == self._demand:
+                return False
+            self._demand = demand
+            order = self._ordered(self._entries)
+            if order == self._entries:
+                return False
+            self._arrange(order)
+            return True
+
     def _build(self, session: Session) -> None:
         started = time.perf_counter()
         site_rows = session.execute(
@@ -286,6 +238,13 @@ class CatalogIndex:
         sites: dict[Any, set[str]] = {}
         for matter_id, code in site_rows:
             sites.setdefault(matter_id, set()).add(code)
+        aliases: dict[Any, list[str]] = {}
+        for matter_id, alias in session.execute(select(MatterAlias.matter_id, MatterAlias.alias)):
+            aliases.setdefault(matter_id, []).append(alias)
+        synonyms = [(s.term, s.means) for s in shipped_synonyms()]
+        synonyms += [
+            (t, m) for t, m in session.execute(select(SearchSynonym.term, SearchSynonym.means))
+        ]
         rows = session.execute(
             select(
                 ServiceMatter.id,
@@ -295,6 +254,7 @@ class CatalogIndex:
                 ServiceMatter.matter_type,
                 ServiceMatter.audience,
                 ServiceMatter.life_events,
+                ServiceMatter.materials,
                 Department.name.label("department"),
                 Department.code.label("department_code"),
             )
@@ -302,30 +262,52 @@ class CatalogIndex:
             .where(ServiceMatter.active.is_(True))
             .order_by(ServiceMatter.code)
         )
-        entries = tuple(
-            sorted(
-                (_entry(row, frozenset(sites.get(row.id, ()))) for row in rows),
-                key=lambda e: (e.length, e.code),
+        entries = [
+            make_entry(
+                row,
+                frozenset(sites.get(row.id, ())),
+                aliases=[fold(a) for a in aliases.get(row.id, ())],
+                details=[fold(m) for m in material_names(row.materials)] + [fold(row.department)],
             )
-        )
-        by_site: dict[str, list[_Entry]] = {}
+            for row in rows
+        ]
+        self._demand = self._tally.counts(session, self._clock())
+        self._vocabulary = Vocabulary(synonyms, (a for names in aliases.values() for a in names))
+        spoken: dict[str, dict[str, None]] = {}
+        for word in self._vocabulary.known:
+            for key in pinyin_key(word):
+                spoken.setdefault(key, {})[word] = None
+        self._spoken = {key: tuple(words) for key, words in spoken.items()}
+        self._arrange(self._ordered(entries))
+        self.build_seconds = time.perf_counter() - started
+        self.builds += 1
+
+    def _ordered(self, entries: Iterable[Entry]) -> tuple[Entry, ...]:
+        demand = self._demand
+        return tuple(sorted(entries, key=lambda e: (-demand.get(e.id, 0), e.code)))
+
+    def _arrange(self, entries: tuple[Entry, ...]) -> None:
+        by_site: dict[str, list[Entry]] = {}
         for entry in entries:
             for code in entry.sites:
                 by_site.setdefault(code, []).append(entry)
         self._entries = entries
-        self._has_latin = any(c.isascii() and c.isalnum() for e in entries for c in e.name)
+        self._has_latin = any(c.isascii() and c.isalpha() for e in entries for c in e.name_lc)
         self._by_site = {code: tuple(items) for code, items in by_site.items()}
-        self._pools = {"": _Pool(entries)} | {c: _Pool(e) for c, e in self._by_site.items()}
-        self.build_seconds = time.perf_counter() - started
-        self.builds += 1
+        syllables = frozenset(s for e in entries for v in e.syllables for s in v)
+        self._syllables = syllables
+        self._pools = {"": Pool(entries, syllables)} | {
+            c: Pool(e, syllables) for c, e in self._by_site.items()
+        }
+        self._postings = Postings(entries)
 
     # ------------------------------------------------------------ queries
 
-    def _pool(self, site: str | None) -> tuple[_Entry, ...]:
+    def _pool(self, site: str | None) -> tuple[Entry, ...]:
         return self._entries if site is None else self._by_site.get(site, ())
 
-    def _fast_pool(self, site: str | None) -> _Pool:
-        return self._pools.get(site or "") or _Pool(())
+    def _fast_pool(self, site: str | None) -> Pool:
+        return self._pools.get(site or "") or Pool((), self._syllables)
 
     def search(self, query: str, *, site: str | None = None, limit: int = 20) -> list[MatterHit]:
         """The best ``limit`` matches for ``query`` (see the module for the rules)."""
@@ -335,32 +317,50 @@ class CatalogIndex:
         has_cjk = any(is_cjk(c) for c in q)
         letters = q.isascii() and q.isalpha()
         digits = any(c.isdigit() for c in q)
-        if not self._has_latin and not digits:
-            # The fast paths: long strings searched by str.find, entries in rank order.
-            pool = self._fast_pool(site)
-            if letters:
-                found = pool.letters(q, limit)
-            elif not has_cjk or not LETTER_RUN.search(q):
-                found = pool.chinese(q, limit)
-            else:
-                found = pool.mixed(q, limit)
-            return [_hit(e, kind, KIND_RANKS[kind]) for e, kind in found]
+        mixed = has_cjk and LETTER_RUN.search(q) is not None
+        if has_cjk and not mixed:
+            by_terms = self._by_terms(split_query(query), q, site, limit, [])
+            if by_terms is not None:
+                return [_hit(e, kind) for e, kind in by_terms]
+            # No term at all (one character, or only filler words): the query as typed.
+        pool = self._fast_pool(site)
+        if self._scan_only or (mixed and self._has_latin) or (digits and not q.isdigit()):
+            found = self._scan(q, site, limit, has_cjk=has_cjk, letters=letters, digits=digits)
+        elif digits:
+            found = pool.codes_and_names(q, limit)
+        elif letters:
+            found = pool.letters(q, limit)
+        elif mixed:
+            found = pool.mixed(q, limit)
+        else:
+            found = pool.chinese(q, limit)
+        if letters:
+            for word in self._spoken.get(q, ()):
+                if len(found) >= limit:
+                    break
+                # Names and aliases only: the letters stand for this word, not its mentions.
+                found += self._by_terms(word, word, site, limit, found, weak=False) or []
+        return [_hit(e, kind) for e, kind in found[:limit]]
+
+    def _scan(
+        self, q: str, site: str | None, limit: int, *, has_cjk: bool, letters: bool, digits: bool
+    ) -> list[tuple[Entry, str]]:
         # The general path (codes, names with Latin letters): one pass over the entries in
-        # (name length, code) order; once ``limit`` hits of the best kind this query can
-        # have are found, no later entry can rank above them.
+        # rank order; once ``limit`` hits of the best kind this query can have are found, no
+        # later entry can rank above them.
         best = KIND_RANKS["code" if digits else "prefix"]
         wanted = frozenset(c for c in q if is_cjk(c))
         runs = LETTER_RUN.findall(q) if has_cjk else []
-        scored: list[tuple[int, int, str, _Entry, str]] = []
+        scored: list[tuple[int, int, Entry, str]] = []
         enough = 0
-        for e in self._pool(site):
+        for position, e in enumerate(self._pool(site)):
             kind = ""
             if digits and e.code.lower().startswith(q):
                 kind = "code"
             elif q in e.name_lc:
                 kind = "prefix" if e.name_lc.startswith(q) else "contains"
             elif letters:
-                if _pinyin_at_syllable(e, q):
+                if e.pinyin_at_syllable(q):
                     kind = "pinyin"
                 elif q in e.initials:
                     kind = "initials"
@@ -373,12 +373,71 @@ class CatalogIndex:
                 kind = "mixed"
             if kind:
                 rank = KIND_RANKS[kind]
-                scored.append((rank, e.length, e.code, e, kind))
+                scored.append((rank, position, e, kind))
                 enough += rank <= best
                 if enough >= limit:
                     break
-        top = heapq.nsmallest(limit, scored, key=lambda t: (t[0], t[1], t[2]))
-        return [_hit(e, kind, rank) for rank, _l, _c, e, kind in top]
+        top = heapq.nsmallest(limit, scored, key=lambda t: (t[0], t[1]))
+        return [(e, kind) for _rank, _position, e, kind in top]
+
+    def _by_terms(
+        self,
+        text: str,
+        compact: str,
+        site: str | None,
+        limit: int,
+        found: list[tuple[Entry, str]],
+        *,
+        weak: bool = True,
+    ) -> list[tuple[Entry, str]] | None:
+        """Step 2 of the module: matters holding the query's terms, best first, skipping
+        ``found`` (and, without ``weak``, matters holding a term only in their materials or
+        department); ``None`` when the query has no term (nothing to match on)."""
+        postings = self._postings
+        reading = self._vocabulary.terms(text, postings.count)
+        if not reading.terms:
+            return None
+        mask = postings.everything if site is None else postings.sites.get(site, 0)
+        size = mask.bit_count()
+        matched: list[_Matched] = []
+        for term in reading.terms:
+            name, alias, detail = postings.term_bits(term.forms, mask)
+            strong = name | alias
+            only_detail = detail & ~strong
+            if strong or only_detail:
+                weight = 1.0 + math.log(size / (1 + strong.bit_count()))
+                matched.append(_Matched(weight, len(term.text), name, strong, only_detail))
+        meaningful = sum(len(t.text) for t in reading.terms) + reading.loose
+        matched.sort(key=lambda m: -m.weight)
+        del matched[MAX_TERMS:]
+        taken = 0
+        for entry, _kind in found:
+            taken |= 1 << postings.position[entry.code]
+        hits: list[tuple[Entry, str]] = []
+        wanted = limit - len(found)
+        partial: dict[tuple[int, ...], int] = {(): mask & ~taken}
+        for states in _combinations(matched, MIN_COVER * meaningful, weak=weak):
+            bits = _partial(partial, states, matched)
+            if not bits:
+                continue
+            found_strong = [m for m, st in zip(matched, states, strict=True) if st == _STRONG]
+            any_weak = any(state == _WEAK for state in states)
+            in_name = bits
+            for m in found_strong:
+                in_name &= m.name
+            for part, kind in ((in_name, "words"), (bits & ~in_name, "alias")):
+                for position in first_bits(part, wanted - len(hits)):
+                    entry = postings.entries[position]
+                    if any_weak or not found_strong:
+                        label = "detail"
+                    elif kind == "words" and compact in entry.name_lc:
+                        label = "prefix" if entry.name_lc.startswith(compact) else "contains"
+                    else:
+                        label = kind
+                    hits.append((entry, label))
+                if len(hits) >= wanted:
+                    return hits
+        return hits
 
     def browse(
         self,
@@ -408,16 +467,64 @@ class CatalogIndex:
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _pinyin_at_syllable(entry: _Entry, q: str) -> bool:
-    at = entry.pinyin.find(q)
-    while at >= 0:
-        if at in entry.starts:
-            return True
-        at = entry.pinyin.find(q, at + 1)
-    return False
+_NONE, _WEAK, _STRONG = 0, 1, 2
 
 
-def _hit(entry: _Entry, kind: str, rank: int) -> MatterHit:
+@dataclass(frozen=True)
+class _Matched:
+    """One query term as found: its weight, its length, and the entries holding it in the
+    name, in the name or aliases (strong), or only in materials or department (weak)."""
+
+    weight: float
+    length: int
+    name: int
+    strong: int
+    weak: int
+
+
+def _combinations(
+    matched: list[_Matched], cover: float, *, weak: bool = True
+) -> list[tuple[int, ...]]:
+    """Each way the terms can be found (strong, weak, absent per term) that covers at least
+    ``cover`` characters, best score first (a weak find counts :data:`WEAK` of a weight)."""
+    ranked = []
+    states_of = (_STRONG, _WEAK, _NONE) if weak else (_STRONG, _NONE)
+    for states in itertools.product(states_of, repeat=len(matched)):
+        length = sum(m.length for m, s in zip(matched, states, strict=True) if s != _NONE)
+        if length == 0 or length < cover:
+            continue
+        score = sum(
+            m.weight * (1.0 if s == _STRONG else WEAK)
+            for m, s in zip(matched, states, strict=True)
+            if s != _NONE
+        )
+        ranked.append((-score, -states.count(_STRONG), states))
+    ranked.sort()
+    return [states for _score, _strong, states in ranked]
+
+
+def _partial(
+    cache: dict[tuple[int, ...], int], states: tuple[int, ...], matched: list[_Matched]
+) -> int:
+    """The entries found exactly as ``states`` says, reusing the sets of its prefixes."""
+    depth = len(states)
+    while states[:depth] not in cache:
+        depth -= 1
+    bits = cache[states[:depth]]
+    for index in range(depth, len(states)):
+        if bits:
+            m, state = matched[index], states[index]
+            if state == _STRONG:
+                bits &= m.strong
+            elif state == _WEAK:
+                bits &= m.weak
+            else:
+                bits &= ~(m.strong | m.weak)
+        cache[states[: index + 1]] = bits
+    return bits
+
+
+def _hit(entry: Entry, kind: str) -> MatterHit:
     base = entry.hit
     return MatterHit(
         code=base.code,
@@ -428,7 +535,7 @@ def _hit(entry: _Entry, kind: str, rank: int) -> MatterHit:
         matter_type=base.matter_type,
         audience=base.audience,
         kind=kind,
-        rank=rank,
+        rank=KIND_RANKS[kind],
     )
 
 
@@ -463,8 +570,15 @@ def search_matters(
 
     Args:
         session: any session on the hall database (read-only is enough).
-        query: Chinese, full pinyin, pinyin initials, a mix, or a code prefix.
+        query: Chinese (simplified or traditional, any words in any order), full pinyin,
+            pinyin initials, a mix, or a code prefix.
         site: only matters offered at this site code.
         limit: at most this many hits, best first.
     """
     return index_for(session).search(query, site=site, limit=limit)
+
+
+def refresh_catalog_demand(session: Session, now: datetime | None = None) -> bool:
+    """Re-rank the session's cached index by fresh demand (for a slow timer, off the GUI
+    thread); True if the order changed."""
+    return index_for(session).refresh_demand(session, now)

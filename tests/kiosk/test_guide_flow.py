@@ -24,7 +24,7 @@ from kiosk.controller import KioskOptions
 from kiosk.screens.guide import BROWSE, NAME, PAGE, GuideFlow
 from kiosk.screens.ticket import CONFIRM, RESULT
 from kiosk.window import HOME
-from shared.models import ServiceMatter, Terminal, Ticket
+from shared.models import GuideViewCount, ServiceMatter, Terminal, Ticket
 from shared.printing import PrintError
 from shared.qt.a11y import check_accessibility
 from shared.qt.theme import ELDER, NORMAL
@@ -128,13 +128,10 @@ def test_keypad_search_to_guide_to_ticket_with_the_matter(
     matter = _matter(sqlite_factory, "居民身份证换领")
     assert page.name_label.text() == "居民身份证换领"
     shown = page.material_texts()
-    assert len(shown) == len(matter.materials)
-    for material, text in zip(matter.materials, shown, strict=True):
-        assert material["name"] in text
-        if material["original"]:
-            assert f"原件 {material['original']} 份" in text
-        if material["copy"]:
-            assert f"复印件 {material['copy']} 份" in text
+    (group,) = matter.materials  # the demo's materials: one group, quantities as text
+    assert len(shown) == len(group["items"])
+    for material, text in zip(group["items"], shown, strict=True):
+        assert text == f"□ {material['name']}（{material['quantity']}）"
     # The window is on the map: the public-security windows, highlighted.
     assert page.map.highlighted() == [19, 20, 21, 22]
     assert "19、20、21、22号窗口" in page.where_label.text()
@@ -156,7 +153,7 @@ def test_keypad_search_to_guide_to_ticket_with_the_matter(
     number = ticket_flow.result.number_label.text()
     bring = ticket_flow.result.matter_label.text()
     assert bring.startswith("办理事项：居民身份证换领。请备齐：")
-    assert all(m["name"] in bring for m in matter.materials)
+    assert all(m["name"] in bring for m in matter.materials[0]["items"])
     with sqlite_factory() as session:
         ticket = session.scalars(select(Ticket)).one()
     assert (ticket.number, ticket.matter_id, ticket.channel) == (number, matter.id, "kiosk")
@@ -164,7 +161,7 @@ def test_keypad_search_to_guide_to_ticket_with_the_matter(
     # The slip lists the matter and its materials.
     (slip,) = printer.printed
     assert slip.matter_name == "居民身份证换领"
-    assert [m["name"] for m in slip.materials] == [m["name"] for m in matter.materials]
+    assert list(slip.materials) == matter.materials
 
 
 def test_latest_letters_win_and_delete_and_clear(
@@ -265,14 +262,16 @@ def test_print_guide_slip_reads_back(
     ).stdout.decode("utf-8")
     flat = "".join(text.split())
     assert "居民身份证申领" in flat and "19、20、21、22号窗口" in flat
-    for material in matter.materials:
+    for material in matter.materials[0]["items"]:
         assert material["name"] in flat
     subprocess.run(
         ["pdftoppm", "-r", "300", "-png", "-singlefile", str(pdf), str(tmp_path / "page")],
         check=True,
     )
     codes = [s.data.decode("ascii") for s in decode(Image.open(tmp_path / "page.png"))]
-    assert codes == [guide_qr_payload(matter.code, matter.online_url)]
+    # The demo publishes no online guide: the code is the matter's code, and says so.
+    assert codes == [guide_qr_payload(matter.code)] == [f"MATTER:{matter.code}"]
+    assert f"此码仅为事项编码{matter.code}，不是网址" in flat
 
 
 def test_print_failure_is_said_plainly_and_the_guide_stays(
@@ -385,3 +384,35 @@ def test_a_stale_result_is_dropped_and_the_latest_letters_are_searched(
         flow.on_search_done("s", [])
     assert shown == ["sfz"]
     assert flow.search_screen.results.names() == before
+
+
+def test_guides_visitors_open_rank_first_among_equal_matches(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
+) -> None:
+    kiosk = make_kiosk(sqlite_factory, OPTIONS)
+    visitor = Visitor(qtbot, kiosk)
+    visitor.open_guides()
+    visitor.type("sfz")
+    before = visitor.flow.search_screen.results.names()
+    wanted = "居民身份证补领"
+    assert wanted in before and before[0] != wanted, before  # no demand yet: by code
+    for _ in range(3):  # three visitors read its guide
+        visitor.open_result(wanted)
+        qtbot.waitUntil(lambda: not visitor.flow.tasks.busy, timeout=WAIT)
+        visitor.touch(visitor.flow.page_screen.back_button)
+        assert kiosk.window.current_name == NAME
+    with sqlite_factory() as session:
+        views = session.scalars(
+            select(GuideViewCount.views)
+            .join(ServiceMatter, ServiceMatter.id == GuideViewCount.matter_id)
+            .where(ServiceMatter.name == wanted)
+        ).all()
+    assert views == [3]
+    # The slow timer re-reads demand in the background; the next search ranks it first.
+    visitor.flow.on_demand_timeout()
+    qtbot.waitUntil(lambda: not visitor.flow.search_tasks.busy, timeout=WAIT)
+    screen = visitor.flow.search_screen
+    visitor.touch(screen.keypad.clear_key)
+    visitor.type("sfz")
+    after = screen.results.names()
+    assert after[0] == wanted, after

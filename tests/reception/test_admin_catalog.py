@@ -81,9 +81,11 @@ def test_a_bad_row_is_listed_and_nothing_is_written_then_a_clean_file_imports(
     report = _check(qtbot, page)
     assert not report.clean
     assert page.problems.rowCount() == 1
-    assert page.problems.item(0, 0).text() == "3"
-    assert "不存在的局" in page.problems.item(0, 1).text()
-    assert page.problems.item(0, 1).text() == "部门“不存在的局”不存在"
+    assert page.problems.item(0, 0).text() == "事项"  # the sheet
+    assert page.problems.item(0, 1).text() == "3"
+    assert page.problems.item(0, 2).text() == (
+        "实施部门：部门“不存在的局”不存在（事项表第3行用到），请先在组织机构中添加"
+    )
     assert page.problems.isVisible()
     assert page.summary.text().startswith(f"{bad.name}：1 行有错误")
     assert not page.import_button.isEnabled()
@@ -154,7 +156,7 @@ def test_an_unreadable_file_says_why_and_the_template_is_saved(
 
 def _problem_rows(page: CatalogImportPage) -> list[tuple[str, str]]:
     table = page.problems
-    return [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
+    return [(table.item(r, 1).text(), table.item(r, 2).text()) for r in range(table.rowCount())]
 
 
 def test_each_bad_row_reads_in_chinese(
@@ -176,9 +178,9 @@ def test_each_bad_row_reads_in_chinese(
     click(qtbot, page.check_button)
     qtbot.waitUntil(lambda: page.problems.rowCount() == 3, timeout=SIGNAL_TIMEOUT_MS)
     assert _problem_rows(page) == [
-        ("3", "第3行与第2行的事项编码重复"),
-        ("4", "站点 qs-main 没有队列 P"),
-        ("5", "站点“mars”不存在"),
+        ("3", "事项编码：与第2行重复"),
+        ("4", "取号队列：站点 qs-main 没有队列 P"),
+        ("5", "办理站点：站点“mars”不存在（第5行用到）"),
     ]
     assert page.summary.text().startswith(f"{bad.name}：3 行有错误")
     assert not page.import_button.isEnabled()

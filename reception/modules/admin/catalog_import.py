@@ -1,7 +1,9 @@
-"""管理 → 事项导入 (issue #9): load the service-matter catalog from an XLSX or CSV file.
+"""管理 → 事项导入 (issues #9, #11): load the service-matter catalog from an XLSX workbook
+(事项, 材料, 流程, 一件事) or a single-sheet CSV.
 
-IT chooses a file, 检查 runs the import as a dry run and lists every bad row (its number as
-the spreadsheet shows it, and the service's Chinese reason) in a table; a file refused whole
+IT chooses a file, 检查 runs the import as a dry run and lists every problem (its sheet, its
+row as the spreadsheet shows it, and the service's Chinese reason naming the column) in a
+table; a file refused whole
 (wrong type, unreadable, empty) shows the service's Chinese message in the summary. 导入 is
 offered only once the same file checked clean, and the import itself is all or nothing, as
 the catalog service is. The file is read and written on the console's TaskRunner, never on
@@ -42,7 +44,7 @@ from reception.modules.admin.widgets import restyle
 from reception.registry import ModuleContext
 from reception.views.tables import read_only_table
 from shared.changes import ChangeRecord, touches
-from shared.services.catalog_format import COLUMNS
+from shared.services.catalog_format import SHEETS
 from shared.services.catalog_io import CatalogImportError
 
 
@@ -100,7 +102,9 @@ class CatalogImportPage(QWidget):
         self.summary.setProperty("role", "muted")
         self.summary.setWordWrap(True)
 
-        self.problems = read_only_table([self.tr("行号"), self.tr("原因")], self.tr("有错误的行"))
+        self.problems = read_only_table(
+            [self.tr("工作表"), self.tr("行号"), self.tr("原因")], self.tr("有错误的行")
+        )
         self.problems.setObjectName("catalog_problems")
         self.problems.horizontalHeader().setStretchLastSection(True)
         self._empty_text = self.tr(
@@ -156,13 +160,20 @@ class CatalogImportPage(QWidget):
         card.setFixedWidth(560)
         heading = QLabel(self.tr("文件的列"))
         heading.setProperty("role", "title")
-        note = QLabel(self.tr("第一行为表头；带 * 的列新事项必填。"))
+        note = QLabel(
+            self.tr(
+                "Excel 工作簿分 事项、材料、流程、一件事 四张表，一行一条，单元格内无需分隔符；"
+                "CSV 只有事项一张表，材料和流程在单元格内每行写一条。第一行为表头；带 * 的列"
+                "新记录必填；未公布的内容留空（显示“请咨询窗口”）。示例行不会被导入。"
+            )
+        )
         note.setProperty("role", "muted")
         note.setWordWrap(True)
         names = QLabel(
-            "<br>".join(
-                f"<b>{html.escape(c.header)}{' *' if c.required else ''}</b>　{html.escape(c.help)}"
-                for c in COLUMNS
+            "<br><br>".join(
+                f"<b>{html.escape(sheet)}</b>："
+                + "、".join(html.escape(c.header) + (" *" if c.required else "") for c in columns)
+                for sheet, columns in SHEETS.items()
             )
         )
         names.setObjectName("catalog_column_names")
@@ -280,9 +291,10 @@ class CatalogImportPage(QWidget):
     def _done(self, report: CatalogReport) -> None:
         self._busy = False
         self.problems.setRowCount(len(report.problems))
-        for row, (number, reason) in enumerate(report.problems):
-            self.problems.setItem(row, 0, QTableWidgetItem(str(number)))
-            self.problems.setItem(row, 1, QTableWidgetItem(reason))
+        for row, (sheet, number, reason) in enumerate(report.problems):
+            self.problems.setItem(row, 0, QTableWidgetItem(sheet or self.tr("事项")))
+            self.problems.setItem(row, 1, QTableWidgetItem(str(number)))
+            self.problems.setItem(row, 2, QTableWidgetItem(reason))
         self.result_stack.setCurrentIndex(1 if report.problems else 0)
         if not report.problems:
             counts = self.tr("新增 {inserted} 项\n更新 {updated} 项\n未变 {unchanged} 项")

@@ -37,13 +37,14 @@ class CatalogReport:
     Attributes:
         file: the file's name.
         dry_run: a check only (nothing was written).
-        problems: every bad row as (row number as the spreadsheet shows it, Chinese reason).
+        problems: every problem as (sheet name, or "" for a CSV; row number as the
+            spreadsheet shows it; Chinese reason naming the column).
         inserted/updated/unchanged: matter counts (zero when there are problems).
     """
 
     file: str
     dry_run: bool
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[tuple[str, int, str]] = field(default_factory=list)
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -56,7 +57,7 @@ class CatalogReport:
     @property
     def bad_rows(self) -> int:
         """How many distinct rows have problems."""
-        return len({row for row, _ in self.problems})
+        return len({(sheet, row) for sheet, row, _ in self.problems})
 
 
 def _report(path: Path, dry_run: bool, result: ImportResult) -> CatalogReport:
@@ -71,7 +72,7 @@ def _report(path: Path, dry_run: bool, result: ImportResult) -> CatalogReport:
 
 def problems_report(path: Path, dry_run: bool, exc: CatalogImportError) -> CatalogReport:
     """The report of a refused file, its reasons in Chinese for the screen."""
-    return CatalogReport(path.name, dry_run, [(p.row, p.message_zh) for p in exc.problems])
+    return CatalogReport(path.name, dry_run, [(p.sheet, p.row, p.message_zh) for p in exc.problems])
 
 
 def check_catalog_op(acting: StaffInfo, path: Path) -> Op:
@@ -106,7 +107,7 @@ def catalog_size(session: Session) -> int:
 
 
 def write_template_op(path: Path) -> Callable[[], Path]:
-    """Write the empty import template (headers and one example row) to ``path``."""
+    """Write the import template (its example rows are refused on import) to ``path``."""
 
     def run() -> Path:
         write_template(path)

@@ -1,14 +1,21 @@
-"""``hall catalog`` as IT uses it (issue #4): real processes, JSON out, one-line errors."""
+"""``hall catalog`` as IT uses it (issues #4, #11): real processes, JSON out, one-line errors;
+the guide slip as a PDF read back, its QR decoded."""
 
 from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from pyzbar.pyzbar import decode
+
+from shared.services.catalog_format import COLUMNS, EXAMPLE_ROW
+from shared.services.catalog_io import write_catalog_file
 
 
 def hall(*args: str) -> subprocess.CompletedProcess[str]:
@@ -26,14 +33,26 @@ def ok(*args: str) -> object:
     return json.loads(result.stdout)
 
 
+def _filled(path: Path) -> Path:
+    """The template as IT fills it: the example's code replaced by a real one."""
+    write_catalog_file(path, [EXAMPLE_ROW | {"code": "4207039990001"}])
+    return path
+
+
 def test_template_import_search_show_export(seeded_db_url: str, tmp_path: Path) -> None:
     db = ("--db", seeded_db_url)
     template = tmp_path / "template.xlsx"
     assert ok("catalog", "template", "--out", str(template)) == {
         "file": str(template),
-        "columns": 19,
+        "columns": len(COLUMNS),
     }
-    imported = ok(*db, "catalog", "import", str(template))
+    # The template's examples are refused: nothing is imported by accident.
+    refused = hall(*db, "catalog", "import", str(template))
+    assert refused.returncode == 1
+    assert "sheet 事项, row 2: 事项编码: '示例-0001' is the template's example row" in (
+        refused.stderr
+    )
+    imported = ok(*db, "catalog", "import", str(_filled(tmp_path / "filled.xlsx")))
     assert imported["ok"] is True and imported["inserted_codes"] == ["4207039990001"]  # type: ignore[index]
 
     hits = ok(*db, "catalog", "search", "sfz", "--site", "huarong", "--limit", "3")
@@ -42,9 +61,13 @@ def test_template_import_search_show_export(seeded_db_url: str, tmp_path: Path) 
     assert {"code", "name", "department", "queue"} <= set(hits[0])
 
     guide = ok(*db, "catalog", "show", "4207039990001")
-    assert guide["name"] == "居民身份证申领（示例）"  # type: ignore[index]
-    assert guide["materials"][0] == {"name": "居民身份证", "original": 1, "copy": 1}  # type: ignore[index]
-    assert guide["legal_limit"] == "20个工作日" and guide["queue"] == "D"  # type: ignore[index]
+    assert guide["name"] == "居民身份证换领（示例）"  # type: ignore[index]
+    assert guide["materials"] == EXAMPLE_ROW["materials"]  # type: ignore[index]
+    assert guide["legal_limit"] == "60日" and guide["legal_limit_days"] is None  # type: ignore[index]
+    assert guide["visits"] == "最多跑一次" and guide["queue"] == "D"  # type: ignore[index]
+    shown = hall(*db, "catalog", "show", "420703000001")
+    assert shown.returncode == 0 and "收费标准:\n  " in shown.stdout
+    assert "办理时间:\n  请咨询窗口" in shown.stdout  # nothing published, nothing invented
 
     exported = tmp_path / "catalog.csv"
     assert ok(*db, "catalog", "export", str(exported))["matters"] == 1649 + 5 * 256 + 1  # type: ignore[index]
@@ -55,36 +78,84 @@ def test_template_import_search_show_export(seeded_db_url: str, tmp_path: Path) 
     assert again["unchanged"] == 2930 and again["inserted"] == again["updated"] == 0  # type: ignore[index]
 
 
-def test_a_bad_file_lists_each_row_and_imports_nothing(
+def test_a_bad_file_lists_each_problem_and_imports_nothing(
     seeded_sqlite_url: str, tmp_path: Path
 ) -> None:
     db = ("--db", seeded_sqlite_url)
-    template = tmp_path / "t.csv"
-    assert hall("catalog", "template", "--out", str(template)).returncode == 0
-    with template.open(encoding="utf-8-sig", newline="") as handle:
-        header, row = list(csv.reader(handle))
-    bad_dept = list(row)
-    bad_dept[0], bad_dept[2] = "X-2", "不存在局"
-    bad_limit = list(row)
-    bad_limit[0], bad_limit[11] = "X-3", "十天"
-    path = tmp_path / "bad.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows([header, row, bad_dept, bad_limit])
-
+    path = tmp_path / "t.csv"
+    write_catalog_file(
+        path,
+        [
+            EXAMPLE_ROW | {"code": "X-1"},
+            EXAMPLE_ROW | {"code": "X-2", "department": "不存在局"},
+            EXAMPLE_ROW | {"code": "X-3", "source_url": "zwfw.hubei.gov.cn"},
+        ],
+    )
     text = hall(*db, "catalog", "import", str(path))
     assert text.returncode == 1 and text.stdout == ""
     assert text.stderr.splitlines() == [
-        "row 3: unknown department '不存在局'",
-        "row 4: bad legal time limit '十天': write 即办 or a number of working days",
-        "error: bad.csv: 2 bad row(s), 2 problem(s); nothing imported",
+        "row 3: 实施部门: unknown department '不存在局' (used on row 3); add it in the "
+        "organisation first",
+        "row 4: 来源网址: bad address 'zwfw.hubei.gov.cn': write an http:// or https:// address",
+        "error: t.csv: 2 bad row(s), 2 problem(s); nothing imported",
     ]
     as_json = hall(*db, "catalog", "import", str(path), "--json")
     assert as_json.returncode == 1
     report = json.loads(as_json.stdout)
     assert report["ok"] is False and [e["row"] for e in report["errors"]] == [3, 4]
+    assert [e["column"] for e in report["errors"]] == ["实施部门", "来源网址"]
     # Nothing was imported: the good row 2 is not there either.
-    missing = hall(*db, "catalog", "show", "4207039990001")
-    assert missing.returncode == 1 and missing.stderr == "error: no such matter: 4207039990001\n"
+    missing = hall(*db, "catalog", "show", "X-1")
+    assert missing.returncode == 1 and missing.stderr == "error: no such matter: X-1\n"
+
+
+def _pdf_text_and_codes(pdf: Path, tmp_path: Path) -> tuple[str, list[str]]:
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-png", "-singlefile", str(pdf), str(tmp_path / "slip")],
+        check=True,
+    )
+    codes = [s.data.decode("ascii") for s in decode(Image.open(tmp_path / "slip.png"))]
+    return "".join(text.split()), codes
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+def test_slip_pdf_opens_the_published_guide_or_says_what_its_code_is(
+    seeded_sqlite_url: str, tmp_path: Path
+) -> None:
+    db = ("--db", seeded_sqlite_url)
+    url = "https://zwfw.hubei.gov.cn/guide/4145482937"
+    ok(*db, "catalog", "import", str(_filled(tmp_path / "filled.xlsx")))
+    write_catalog_file(
+        tmp_path / "url.csv",
+        [EXAMPLE_ROW | {"code": "4207039990001", "source_url": url}],
+    )
+    ok(*db, "catalog", "import", str(tmp_path / "url.csv"))
+
+    out = tmp_path / "published.pdf"
+    made = ok(*db, "catalog", "slip", "4207039990001", "--out", str(out))
+    assert made["qr"] == url and made["site"] == "huarong"  # type: ignore[index]
+    text, codes = _pdf_text_and_codes(out, tmp_path)
+    assert codes == [url]
+    assert "居民身份证换领（示例）" in text and "扫码查看网上办事指南" in text
+    assert "办理地点：区政务服务中心一楼公安户政窗口" in text
+    assert "本中心窗口：19、20、21、22号窗口（一楼公安户政区）" in text
+
+    # A demo matter has no published online guide: the caption says what the code is.
+    bare = tmp_path / "bare.pdf"
+    result = hall(*db, "catalog", "slip", "420703000001", "--out", str(bare))
+    assert result.returncode == 0 and "the matter's code only" in result.stdout
+    text, codes = _pdf_text_and_codes(bare, tmp_path)
+    assert codes == ["MATTER:420703000001"]
+    assert "本事项暂无网上办事指南；此码仅为事项编码420703000001，不是网址" in text
+    assert "扫码查看网上办事指南" not in text
+
+    wrong = hall(*db, "catalog", "slip", "NOPE", "--out", str(tmp_path / "x.pdf"))
+    assert wrong.returncode == 1 and wrong.stderr == "error: no such matter: NOPE\n"
+    typed = hall(*db, "catalog", "slip", "420703000001", "--out", str(tmp_path / "x.png"))
+    assert typed.returncode == 1 and "written as .pdf" in typed.stderr
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,8 @@ def issued(seeded_sqlite_url: str) -> tuple[str, dict[str, object], ServiceMatte
     engine = create_hall_engine(seeded_sqlite_url)
     with sessionmaker(engine, expire_on_commit=False)() as session:
         candidates = session.scalars(select(ServiceMatter).order_by(ServiceMatter.code).limit(50))
-        matter = next(m for m in candidates if len(m.materials) >= 2)
+        # Materials are groups of items (issue #11).
+        matter = next(m for m in candidates if len(m.materials[0]["items"]) >= 2)
     engine.dispose()
     result = hall(
         seeded_sqlite_url,
@@ -72,7 +73,7 @@ def test_render_each_format_and_verify_the_code(
     assert found == [payload]
 
     text = pypdf.PdfReader(tmp_path / "ticket.pdf").pages[0].extract_text()
-    assert number in text and matter.materials[0]["name"] in text
+    assert number in text and matter.materials[0]["items"][0]["name"] in text
 
     escpos = (tmp_path / "ticket.escpos").read_bytes()
     assert "综合受理".encode("gb18030") in escpos

@@ -125,7 +125,8 @@ def test_an_issued_ticket_renders_with_its_materials_and_a_code_that_verifies(
     open_at = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in the hall
     with seeded_factory.begin() as session:
         candidates = session.scalars(select(ServiceMatter).order_by(ServiceMatter.code).limit(50))
-        matter = next(m for m in candidates if len(m.materials) >= 3)
+        # Materials are groups of items (issue #11).
+        matter = next(m for m in candidates if len(m.materials[0]["items"]) >= 3)
         view = issue_ticket(
             session, site="huarong", queue="A", matter=matter.code, channel="desk", now=open_at
         )
@@ -137,7 +138,7 @@ def test_an_issued_ticket_renders_with_its_materials_and_a_code_that_verifies(
     assert view.number in lines
     assert view.queue_name in lines
     assert f"办理事项：{matter.name}" in "".join(text.split())
-    for material in matter.materials:
+    for material in matter.materials[0]["items"]:
         assert material["name"] in text
     for image in (_png(render_ticket_png(slip)), _pdf_page(render_ticket_pdf(slip), tmp_path)):
         (payload,) = _decode(image)

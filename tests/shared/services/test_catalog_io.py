@@ -1,36 +1,56 @@
-"""Catalog import and export (issue #4): the template imports, every kind of bad row is refused
-with its row number and nothing is written, and export → import gives the same catalog.
-
-Every problem also carries a Chinese reason for the console (``message_zh``), asserted next to
-the English one the CLI prints."""
+"""Catalog import and export (issues #4 and #11): the workbook (事项, 材料, 流程, 一件事) and the
+single-sheet CSV; the template's examples are refused; every kind of bad cell is refused with
+its sheet, row and column header in English and Chinese, and nothing is written; limits
+refuse a huge file or a zip bomb before reading it; formula-like text is exported safely;
+export → import gives the same catalog."""
 
 from __future__ import annotations
 
 import csv
 import re
+import resource
+import subprocess
+import sys
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.changes import latest_revision
 from shared.errors import ValidationError
 from shared.models import AuditEntry, Change, ServiceMatter, matter_sites
+from shared.models.catalog import MATTER_TYPES, MatterBundle, MatterBundleItem, bundle_sites
 from shared.services.catalog import get_guide
-from shared.services.catalog_format import COLUMNS, EXAMPLE_ROW, format_row
+from shared.services.catalog_files import MAX_FILE_BYTES, MAX_ROWS
+from shared.services.catalog_format import (
+    BUNDLE_COLUMNS,
+    COLUMNS,
+    EXAMPLE_BUNDLE,
+    EXAMPLE_ROW,
+    MATERIAL_COLUMNS,
+    MATTER_COLUMNS,
+    STEP_COLUMNS,
+    format_row,
+)
 from shared.services.catalog_io import (
     CatalogImportError,
     RowProblem,
     catalog_rows,
     export_catalog,
     import_catalog,
+    write_catalog_file,
     write_template,
 )
 
 HEADERS = [c.header for c in COLUMNS]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+#: The template's example as a real matter of the demo hall (its code no longer 示例).
+REAL = EXAMPLE_ROW | {"code": "4207039990001", "name": "居民身份证换领（新）"}
 
 
 def assert_chinese(problems: list[RowProblem]) -> None:
@@ -49,10 +69,23 @@ def write_csv(path: Path, rows: list[list[str]], headers: list[str] = HEADERS) -
 
 
 def example(**changes: Any) -> list[str]:
-    """The template's example row as cells, with some cells replaced (by column key)."""
-    cells = dict(zip([c.key for c in COLUMNS], format_row(EXAMPLE_ROW), strict=True))
+    """The real row's cells, with some cells replaced (by column key)."""
+    cells = dict(zip([c.key for c in COLUMNS], format_row(REAL), strict=True))
     cells.update(changes)
     return [cells[c.key] for c in COLUMNS]
+
+
+def workbook(path: Path, sheets: dict[str, tuple[Any, list[dict[str, str]]]]) -> Path:
+    """A workbook as IT fills it: each sheet's header row, then rows by column key."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, (columns, rows) in sheets.items():
+        sheet = book.create_sheet(title)
+        sheet.append([c.header for c in columns])
+        for row in rows:
+            sheet.append([row.get(c.key, "") for c in columns])
+    book.save(path)
+    return path
 
 
 def matter_count(factory: sessionmaker[Session]) -> int:
@@ -60,221 +93,477 @@ def matter_count(factory: sessionmaker[Session]) -> int:
         return int(session.scalar(select(func.count()).select_from(ServiceMatter)) or 0)
 
 
+def revision_of(factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        return latest_revision(session)
+
+
 def snapshot(factory: sessionmaker[Session]) -> dict[str, dict[str, Any]]:
     with factory() as session:
         return {row["code"]: row for row in catalog_rows(session)}
 
 
+def refused(factory: sessionmaker[Session], path: Path) -> list[RowProblem]:
+    """Import ``path``; it must be refused whole, with nothing written."""
+    before = matter_count(factory), revision_of(factory)
+    with pytest.raises(CatalogImportError) as caught, factory.begin() as session:
+        import_catalog(session, path)
+    assert "nothing imported" in str(caught.value)
+    assert (matter_count(factory), revision_of(factory)) == before
+    assert_chinese(caught.value.problems)
+    return caught.value.problems
+
+
+# ---------------------------------------------------------------- the template
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_the_template_imports_as_a_new_matter(
-    seeded_factory: sessionmaker[Session], tmp_path: Path, suffix: str
+def test_the_templates_examples_are_never_imported(
+    sqlite_factory: sessionmaker[Session], tmp_path: Path, suffix: str
 ) -> None:
     path = tmp_path / f"template{suffix}"
     write_template(path)
+    problems = refused(sqlite_factory, path)
+    assert problems[0].row == 2 and problems[0].column == "事项编码"
+    assert "示例-0001" in problems[0].message and "example" in problems[0].message
+    assert problems[0].message_zh == (
+        "事项编码：“示例-0001”是模板中的示例行，请删除该行或改为真实内容后再导入"
+    )
+    if suffix == ".xlsx":
+        # Its materials, steps and 一件事 are examples too, each refused on its own sheet.
+        assert {p.sheet for p in problems} == {"事项", "材料", "流程", "一件事"}
+        assert all("示例" in p.message_zh for p in problems)
+        book = load_workbook(path, read_only=True)
+        try:
+            assert book.sheetnames == ["事项", "材料", "流程", "一件事", "填写说明"]
+        finally:
+            book.close()
+
+
+def test_the_template_filled_in_imports_everything_it_says(
+    seeded_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    path = tmp_path / "filled.xlsx"
+    write_catalog_file(
+        path,
+        [REAL],
+        [EXAMPLE_BUNDLE | {"code": "YJS-01", "matters": ["4207039990001", "420703000005"]}],
+    )
     before = matter_count(seeded_factory)
     with seeded_factory.begin() as session:
         result = import_catalog(session, path, actor="it")
-    assert (result.inserted, result.updated) == ([EXAMPLE_ROW["code"]], [])
+    assert (result.inserted, result.updated, result.bundles_inserted) == (
+        ["4207039990001"],
+        [],
+        ["YJS-01"],
+    )
     assert matter_count(seeded_factory) == before + 1
     with seeded_factory() as session:
-        guide = get_guide(session, str(EXAMPLE_ROW["code"]))
+        guide = get_guide(session, "4207039990001")
+        bundle = get_guide(session, "YJS-01")
         last = session.scalars(select(Change).order_by(Change.revision.desc())).first()
         entry = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "catalog.imported")
         ).one()
     assert guide.department == "区公安分局" and guide.queue_prefix == "D"
-    assert [c for c, _ in guide.sites] == ["huarong"]
-    assert guide.materials[0] == {"name": "居民身份证", "original": 1, "copy": 1}
-    assert guide.legal_limit_text == "20个工作日" and guide.promised_limit_days == 15
-    assert guide.life_events == ("出生", "上学") and guide.audience == ("个人",)
+    assert [c for c, _ in guide.sites] == ["huarong"] and not guide.code_derived
+    assert [dict(g) for g in guide.materials] == EXAMPLE_ROW["materials"]
+    assert guide.steps == tuple(EXAMPLE_ROW["steps"])
+    assert (guide.legal_limit_text, guide.legal_limit_days) == ("60日", None)
+    assert guide.promised_limit_text == "绿色通道邮寄7个工作日内，普通15个工作日内"
+    assert guide.promised_limit_days is None  # two numbers: none is made up
+    assert (guide.visits_text, guide.visits) == ("最多跑一次", 1)
+    assert guide.online == (
+        {"name": "湖北政务服务网", "url": "https://zwfw.hubei.gov.cn/"},
+        {"name": "微信公众号“鄂州公安”", "url": None},
+    )
+    assert (guide.fully_online, guide.cross_region) == (False, True)
+    assert (guide.handling_type, guide.complaint_phone) == ("承诺件", "12345")
+    assert guide.bundles == (("YJS-01", "新生儿出生一件事（示例）"),)
+    assert bundle.is_bundle and [m.code for m in bundle.members] == [
+        "4207039990001",
+        "420703000005",
+    ]
     assert last is not None and (last.kind, last.action) == ("catalog", "imported")
     assert entry.actor == "it" and entry.detail["inserted"] == 1
 
     # The same file again changes nothing and records no change.
-    revision = latest_revision_of(seeded_factory)
+    revision = revision_of(seeded_factory)
     with seeded_factory.begin() as session:
         again = import_catalog(session, path)
-    assert again.unchanged == [EXAMPLE_ROW["code"]] and not again.inserted
-    assert latest_revision_of(seeded_factory) == revision
+    assert again.unchanged == ["4207039990001"] and again.bundles_unchanged == ["YJS-01"]
+    assert revision_of(seeded_factory) == revision
 
 
-def latest_revision_of(factory: sessionmaker[Session]) -> int:
-    with factory() as session:
-        return latest_revision(session)
+# ---------------------------------------------------------------- the workbook's sheets
 
 
-def test_import_updates_existing_codes_and_keeps_the_rest(
+def test_materials_and_steps_one_row_each_with_groups_and_semicolons(
     sqlite_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    path = write_csv(
-        tmp_path / "update.csv",
-        [["420703000001", "居民身份证申领（新）", "gaj", "行政确认"]],
-        headers=["事项编码*", "事项名称", "实施部门", "事项类型"],
+    matter = {"name": "出生登记", "department": "gaj", "sites": "huarong", "queue_prefix": "D"}
+    path = workbook(
+        tmp_path / "book.xlsx",
+        {
+            "事项": (
+                MATTER_COLUMNS,
+                [matter | {"code": "T-1", "index_no": "IDX/2024-1", "fee": "不收费。"}],
+            ),
+            "材料": (
+                MATERIAL_COLUMNS,
+                [
+                    {"matter": "T-1", "name": "《出生医学证明》", "quantity": "原件1份"},
+                    {"matter": "T-1", "name": "父母身份证; 户口簿", "note": "注意: a;b"},
+                    {"matter": "IDX/2024-1", "group": "以下其中一项", "name": "结婚证"},
+                    {"matter": "IDX/2024-1", "group": "以下其中一项", "name": "离婚证"},
+                    {
+                        "matter": "出生登记",
+                        "group": "委托办理",
+                        "rule": "视情况提供",
+                        "name": "委托书",
+                        "quantity": "一式三份",
+                        "form": "原件",
+                        "required": "否",
+                        "blank_form": "委托书样表.docx",
+                    },
+                ],
+            ),
+            "流程": (
+                STEP_COLUMNS,
+                [
+                    {"matter": "T-1", "order": "2", "step": "审核; 办结"},
+                    {"matter": "T-1", "order": "1", "step": "申请"},
+                ],
+            ),
+        },
     )
-    before = snapshot(sqlite_factory)
     with sqlite_factory.begin() as session:
-        result = import_catalog(session, path)
-    assert result.updated == ["420703000001"] and not result.inserted
-    after = snapshot(sqlite_factory)
-    assert after["420703000001"]["name"] == "居民身份证申领（新）"
-    # Columns not in the file keep their values; other matters are untouched.
-    assert after["420703000001"]["materials"] == before["420703000001"]["materials"]
-    assert {k: v for k, v in after.items() if k != "420703000001"} == {
-        k: v for k, v in before.items() if k != "420703000001"
+        assert import_catalog(session, path).inserted == ["T-1"]
+    with sqlite_factory() as session:
+        guide = get_guide(session, "T-1")
+    assert guide.steps == ("申请", "审核; 办结")
+    groups = [dict(g) for g in guide.materials]
+    assert [(g["title"], g["rule"], len(g["items"])) for g in groups] == [
+        (None, "all", 2),
+        ("以下其中一项", "any", 2),
+        ("委托办理", "as_applicable", 1),
+    ]
+    first, second = groups[0]["items"]
+    assert first == {
+        "name": "《出生医学证明》",
+        "quantity": "原件1份",
+        "count": 1,
+        "form": None,
+        "required": None,
+        "note": None,
+        "blank_form": None,
+    }
+    assert second["name"] == "父母身份证; 户口簿" and second["note"] == "注意: a;b"
+    assert second["quantity"] is None and second["count"] is None  # nothing published
+    assert groups[2]["items"][0] == {
+        "name": "委托书",
+        "quantity": "一式三份",
+        "count": 3,
+        "form": "原件",
+        "required": False,
+        "note": None,
+        "blank_form": "委托书样表.docx",
+    }
+    assert guide.fee == "不收费。" and guide.visits_text is None and guide.hours is None
+
+
+def test_csv_cells_separate_by_line_breaks_only(
+    sqlite_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    materials = "\n".join(
+        [
+            "居民身份证(原件1,复印件1)",  # the old template's counts still read
+            "户口簿; 户主页和本人页（原件1份）",
+            "注：首页加盖公章",
+            "【户籍证明（以下其中一项）】",
+            "村（居）委会证明",
+            "派出所证明（原件）〔非必需〕〔空白表格：证明样表.docx〕",
+            "注：第一行",
+            "注：第二行",
+        ]
+    )
+    path = write_csv(
+        tmp_path / "lines.csv",
+        [example(materials=materials, steps="申请; 受理\n审核\n办结")],
+    )
+    with sqlite_factory.begin() as session:
+        import_catalog(session, path)
+    with sqlite_factory() as session:
+        guide = get_guide(session, "4207039990001")
+    assert guide.steps == ("申请; 受理", "审核", "办结")
+    plain, alternatives = guide.materials
+    assert [(i["name"], i["quantity"], i["note"]) for i in plain["items"]] == [
+        ("居民身份证", "原件1份，复印件1份", None),
+        ("户口簿; 户主页和本人页", "原件1份", "首页加盖公章"),
+    ]
+    assert (alternatives["title"], alternatives["rule"]) == ("户籍证明（以下其中一项）", "any")
+    village, police = alternatives["items"]
+    assert (village["name"], village["quantity"]) == ("村（居）委会证明", None)
+    assert police == {
+        "name": "派出所证明",
+        "quantity": "原件",
+        "count": None,
+        "form": None,
+        "required": False,
+        "note": "第一行\n第二行",
+        "blank_form": "证明样表.docx",
     }
 
 
-BAD_ROWS = [
-    ({"department": "不存在局"}, "unknown department '不存在局'", "部门“不存在局”不存在"),
-    ({"sites": "huarong、mars"}, "unknown site 'mars'", "站点“mars”不存在"),
-    ({"name": ""}, "missing name", "事项名称未填写"),
-    ({"code": ""}, "missing code", "事项编码未填写"),
-    ({"department": ""}, "missing department", "实施部门未填写"),
-    ({"sites": ""}, "missing sites", "办理站点未填写"),
-    ({"code": "42 07"}, "bad code", "事项编码“42 07”有误：只能用字母、数字和 . _ -"),
-    ({"matter_type": "行政乱来"}, "bad type '行政乱来'", "事项类型“行政乱来”有误：应为"),
-    ({"legal_limit_days": "十天"}, "bad legal time limit '十天'", "法定时限“十天”有误"),
-    ({"promised_limit_days": "-3"}, "bad promised time limit '-3'", "承诺时限“-3”有误"),
-    ({"legal_limit_days": "1000"}, "more than 999 working days", "不能超过 999 个工作日"),
-    ({"legal_limit_days": ""}, "missing legal time limit", "法定时限未填写"),
+def test_a_matter_with_no_published_code_gets_a_stable_derived_one(
+    sqlite_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    rows = [
+        {"name": "残疾人证办理", "department": "cl", "sites": "huarong", "index_no": "X/2020-1"},
+        {"name": "高龄津贴申领（乡镇）", "department": "mzj", "sites": "huarong"},
+    ]
+    path = workbook(
+        tmp_path / "nocode.xlsx",
+        {
+            "事项": (MATTER_COLUMNS, rows),
+            "材料": (MATERIAL_COLUMNS, [{"matter": "X/2020-1", "name": "身份证"}]),
+        },
+    )
+    with sqlite_factory.begin() as session:
+        first = import_catalog(session, path)
+    assert len(first.inserted) == 2 and first.derived_codes == first.inserted
+    assert all(code.startswith("SYS-") for code in first.inserted)
+    with sqlite_factory() as session:
+        guides = [get_guide(session, code) for code in first.inserted]
+    assert [g.code_derived for g in guides] == [True, True]
+    assert guides[0].code.startswith("SYS-IDX-") and guides[1].code.startswith("SYS-ND-")
+    assert guides[0].materials[0]["items"][0]["name"] == "身份证"
+    # Importing again finds the same matters (the codes are stable), and export keeps the mark.
+    with sqlite_factory.begin() as session:
+        again = import_catalog(session, path)
+    assert sorted(again.unchanged) == sorted(first.inserted) and not again.inserted
+    exported = snapshot(sqlite_factory)
+    assert all(exported[code]["code_derived"] for code in first.inserted)
+
+    # Two rows that are the same matter are named, not merged.
+    twice = workbook(tmp_path / "twice.xlsx", {"事项": (MATTER_COLUMNS, [rows[1], rows[1]])})
+    (problem,) = refused(sqlite_factory, twice)
+    assert (problem.sheet, problem.row, problem.column) == ("事项", 3, "事项编码")
+    assert problem.message_zh == "事项编码：与第2行重复（索引号相同，或名称和部门相同）"
+
+
+def test_bundles_show_one_combined_guide(
+    seeded_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    path = workbook(
+        tmp_path / "bundle.xlsx",
+        {
+            "事项": (MATTER_COLUMNS, []),
+            "一件事": (
+                BUNDLE_COLUMNS,
+                [
+                    {
+                        "code": "YJS-BIRTH",
+                        "name": "新生儿出生一件事",
+                        "matter": "420703000005",
+                        "department": "wjj",
+                        "sites": "huarong",
+                        "queue_prefix": "A",
+                        "visits": "最多跑一次",
+                    },
+                    {"code": "YJS-BIRTH", "name": "新生儿出生一件事", "matter": "420703000039"},
+                    {"code": "YJS-BIRTH", "name": "新生儿出生一件事", "matter": "420703000017"},
+                ],
+            ),
+        },
+    )
+    with seeded_factory.begin() as session:
+        result = import_catalog(session, path)
+    assert result.bundles_inserted == ["YJS-BIRTH"] and not result.inserted
+    with seeded_factory() as session:
+        guide = get_guide(session, "YJS-BIRTH")
+        member = get_guide(session, "420703000005")
+    assert guide.is_bundle and guide.visits_text == "最多跑一次" and guide.queue_prefix == "A"
+    assert [m.code for m in guide.members] == ["420703000005", "420703000039", "420703000017"]
+    assert len({m.department for m in guide.members}) == 3  # across departments
+    # No combined list was published: each matter's own list, under its name.
+    titles = [g["title"] for g in guide.materials]
+    assert titles == [m.name for m in guide.members]
+    assert member.bundles == (("YJS-BIRTH", "新生儿出生一件事"),)
+    with seeded_factory() as session:
+        assert session.scalar(select(func.count()).select_from(MatterBundleItem)) == 3
+
+
+# ---------------------------------------------------------------- refusals
+
+
+BAD_CELLS = [
     (
-        {"legal_limit_days": "即办"},
-        "promised time limit exceeds the legal one",
-        "承诺时限超过了法定时限",
+        {"department": "不存在局"},
+        "实施部门",
+        "unknown department '不存在局'",
+        "部门“不存在局”不存在",
     ),
+    ({"sites": "huarong、mars"}, "办理站点", "unknown site 'mars'", "站点“mars”不存在"),
+    ({"name": ""}, "事项名称", "事项名称: missing", "事项名称：未填写"),
+    ({"department": ""}, "实施部门", "实施部门: missing", "实施部门：未填写"),
+    ({"sites": ""}, "办理站点", "办理站点: missing", "办理站点：未填写"),
+    ({"code": "42 07"}, "事项编码", "bad code '42 07'", "编码“42 07”有误"),
+    ({"matter_type": "行政乱来"}, "事项类型", "unknown matter type", "事项类型“行政乱来”有误"),
     (
-        {"materials": "居民身份证(原件x)"},
-        "bad materials '居民身份证(原件x)'",
-        "申请材料“居民身份证(原件x)”有误：份数请写成 (原件N,复印件N)",
+        {"legal_limit": "10个工作日", "promised_limit": "15个工作日"},
+        "承诺时限",
+        "15 working days is more than the legal 10",
+        "承诺的 15 个工作日超过了法定的 10 个工作日",
     ),
-    ({"materials": "居民身份证(原件1"}, "unbalanced brackets", "括号不成对"),
-    ({"materials": "(原件1)"}, "has no name", "申请材料“(原件1)”有误：缺少材料名称"),
-    ({"materials": "照片(原件0,复印件0)"}, "at least one original or copy", "至少要有一份"),
-    ({"materials": "户口簿；户口簿"}, "'户口簿' is listed twice", "申请材料“户口簿”重复填写"),
-    ({"online_url": "zwfw.hubei.gov.cn"}, "bad online URL", "网上办理地址“zwfw.hubei.gov.cn”有误"),
-    ({"online_url": "ftp://x.cn/a"}, "bad online URL", "网上办理地址“ftp://x.cn/a”有误"),
-    ({"visits": "多次"}, "bad number of visits", "到现场次数“多次”有误：应为 0 到 9 的整数"),
-    ({"audience": "游客"}, "bad audience '游客'", "服务对象“游客”有误"),
+    ({"online": "网上办理 https://"}, "网上办理", "bad address", "网址有误"),
+    ({"source_url": "zwfw.hubei.gov.cn"}, "来源网址", "bad address", "网址“zwfw.hubei.gov.cn”有误"),
+    ({"fully_online": "也许"}, "全程网办", "is not yes or no", "不是 是/否"),
+    ({"queue_prefix": "9"}, "取号队列", "bad queue '9'", "应为队列字母"),
     (
         {"queue_prefix": "G", "sites": "wuhan-new-city"},
+        "取号队列",
         "queue 'G' does not exist at site 'wuhan-new-city'",
         "站点 wuhan-new-city 没有队列 G",
     ),
     (  # issue #9: every site of the matter needs the queue, not just one of them
         {"queue_prefix": "D", "sites": "huarong、wuhan-new-city"},
+        "取号队列",
         "queue 'D' does not exist at site 'wuhan-new-city'",
         "站点 wuhan-new-city 没有队列 D",
     ),
-    ({"queue_prefix": "9"}, "bad queue '9'", "取号队列“9”有误"),
-    ({"active": "也许"}, "bad state '也许'", "状态“也许”有误：应为 在用 或 停用"),
-    ({"phone": "call me"}, "bad phone number", "咨询电话“call me”有误"),
-    ({"name": "名" * 201}, "name too long", "事项名称太长（最多 200 个字）"),
+    ({"active": "也许"}, "状态", "write 在用 or 停用", "应为 在用 或 停用"),
+    ({"phone": "call me"}, "咨询电话", "is not a phone number", "“call me”不是电话号码"),
+    ({"name": "名" * 201}, "事项名称", "too long", "太长（最多 200 个字）"),
+    ({"name": "居民\x07身份证"}, "事项名称", "control characters U+0007", "控制字符（U+0007）"),
+    ({"fee": "20元\x00"}, "收费标准", "control characters U+0000", "控制字符"),
+    (
+        {"materials": "居民身份证(原件1,复印件1)；户口簿(原件1)"},
+        "申请材料",
+        "separated by ';' (the old format)",
+        "材料之间用了分号（旧格式）",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("changes", "reason", "reason_zh"), BAD_ROWS, ids=[r for _c, r, _z in BAD_ROWS]
+    ("changes", "header", "reason", "reason_zh"), BAD_CELLS, ids=[r for *_, r, _z in BAD_CELLS]
 )
-def test_each_kind_of_bad_row_is_refused_with_its_row_and_reason(
+def test_each_kind_of_bad_cell_names_its_row_and_column(
     sqlite_factory: sessionmaker[Session],
     tmp_path: Path,
     changes: dict[str, str],
+    header: str,
     reason: str,
     reason_zh: str,
 ) -> None:
     good = example()
-    other = example(code="4207039990002", name="另一个示例事项")
+    other = example(code="4207039990002", name="另一个事项")
     # Row 2 is good, row 3 blank (still counted), row 4 bad, row 5 good.
-    bad = example(**({"code": "4207039990003"} | changes))
+    bad = example(**({"code": "4207039990003", "name": "第三个事项"} | changes))
     path = write_csv(tmp_path / "bad.csv", [good, [""] * len(HEADERS), bad, other])
-    before = matter_count(sqlite_factory), latest_revision_of(sqlite_factory)
-    with pytest.raises(CatalogImportError) as caught, sqlite_factory.begin() as session:
-        import_catalog(session, path)
-    messages = [str(p) for p in caught.value.problems]
-    assert any(m.startswith("row 4: ") and reason in m for m in messages), messages
-    assert all(p.row == 4 for p in caught.value.problems), messages
-    assert "nothing imported" in str(caught.value)
-    assert (matter_count(sqlite_factory), latest_revision_of(sqlite_factory)) == before
-    # The console's reason, in Chinese, for the same problem.
-    reasons_zh = [p.message_zh for p in caught.value.problems]
-    assert any(reason_zh in m for m in reasons_zh), reasons_zh
-    assert_chinese(caught.value.problems)
-    assert caught.value.message_zh == "文件“bad.csv”中有 1 行有误，未导入任何事项。"
+    problems = refused(sqlite_factory, path)
+    assert all(p.row == 4 for p in problems), problems
+    assert any(
+        str(p).startswith("row 4: ") and reason in p.message and header in p.message
+        for p in problems
+    ), [str(p) for p in problems]
+    assert any(p.column == header and reason_zh in p.message_zh for p in problems), [
+        p.message_zh for p in problems
+    ]
+    assert all(p.message_zh.startswith(f"{p.column}：") for p in problems if p.column)
+
+
+def test_problems_on_other_sheets_name_the_sheet(
+    sqlite_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    matter = {"code": "T-9", "name": "事项", "department": "gaj", "sites": "huarong"}
+    path = workbook(
+        tmp_path / "sheets.xlsx",
+        {
+            "事项": (MATTER_COLUMNS, [matter | {"queue_prefix": "D"}]),
+            "材料": (
+                MATERIAL_COLUMNS,
+                [
+                    {"matter": "T-9", "name": "身份证", "count": "两份"},
+                    {"matter": "T-404", "name": "户口簿"},
+                    {"matter": "T-9", "name": "照片", "rule": "随便"},
+                    {"matter": "T-9", "name": "", "quantity": "1张"},
+                ],
+            ),
+            "流程": (STEP_COLUMNS, [{"matter": "示例-0001", "step": "申请"}]),
+        },
+    )
+    problems = refused(sqlite_factory, path)
+    assert [(p.sheet, p.row, p.column) for p in problems] == [
+        ("材料", 2, "份数"),
+        ("材料", 3, "事项编码"),
+        ("材料", 4, "分组规则"),
+        ("材料", 5, "材料名称"),
+        ("流程", 2, "事项编码"),
+    ]
+    assert str(problems[1]) == (
+        "sheet 材料, row 3: 事项编码: no matter 'T-404' in sheet 事项 or in the catalog"
+    )
+    assert problems[1].message_zh == "事项编码：事项表和现有目录中都没有“T-404”"
+    assert "示例" in problems[4].message_zh
+
+
+def test_an_unknown_department_is_named_once_with_all_its_rows(
+    seeded_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    rows = [
+        example(),
+        example(code="A-2", department="公安局"),
+        example(code="A-3", department="民政所"),
+        example(code="A-4", department="公安局", sites="nowhere"),
+        example(code="A-5", matter_type="行政乱来"),
+    ]
+    problems = refused(seeded_factory, write_csv(tmp_path / "mixed.csv", rows))
+    assert [str(p) for p in problems] == [
+        "row 3: 实施部门: unknown department '公安局' (used on row 3, row 5); add it in the "
+        "organisation first",
+        "row 4: 实施部门: unknown department '民政所' (used on row 4); add it in the "
+        "organisation first",
+        "row 5: 办理站点: unknown site 'nowhere' (used on row 5)",
+        "row 6: 事项类型: unknown matter type '行政乱来': one of " + ", ".join(MATTER_TYPES),
+    ]
+    assert problems[0].message_zh == (
+        "实施部门：部门“公安局”不存在（第3行、第5行用到），请先在组织机构中添加"
+    )
 
 
 def test_duplicate_codes_name_both_rows(
     sqlite_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "dup.csv", [example(), example(name="重复")])
-    with pytest.raises(CatalogImportError) as caught, sqlite_factory.begin() as session:
-        import_catalog(session, path)
-    assert [str(p) for p in caught.value.problems] == [
-        "row 3: duplicate code '4207039990001' (also on row 2)"
-    ]
-    assert [p.message_zh for p in caught.value.problems] == ["第3行与第2行的事项编码重复"]
+    (problem,) = refused(sqlite_factory, path)
+    assert str(problem) == "row 3: 事项编码: '4207039990001' is also on row 2"
+    assert problem.message_zh == "事项编码：与第2行重复"
 
 
 def test_header_problems_are_row_one(sqlite_factory: sessionmaker[Session], tmp_path: Path) -> None:
     path = write_csv(tmp_path / "h.csv", [["x", "y"]], headers=["事项名称", "备注栏"])
-    with pytest.raises(CatalogImportError) as caught, sqlite_factory.begin() as session:
-        import_catalog(session, path)
-    assert [str(p) for p in caught.value.problems] == [
-        "row 1: unknown column '备注栏'",
-        "row 1: no 事项编码 (code) column",
+    problems = refused(sqlite_factory, path)
+    assert [(str(p), p.message_zh) for p in problems] == [
+        ("row 1: unknown column '备注栏'", "无法识别的列“备注栏”")
     ]
-    assert [p.message_zh for p in caught.value.problems] == [
-        "无法识别的列“备注栏”",
-        "缺少“事项编码”列",
-    ]
-    assert caught.value.message_zh == "文件“h.csv”中有 1 行有误，未导入任何事项。"
     twice = write_csv(
         tmp_path / "t.csv",
         [["4207039990009", "a", "b"]],
         headers=["事项编码", "事项名称", "事项名称"],
     )
-    with pytest.raises(CatalogImportError) as caught, sqlite_factory.begin() as session:
-        import_catalog(session, twice)
-    assert [(str(p), p.message_zh) for p in caught.value.problems] == [
+    assert [(str(p), p.message_zh) for p in refused(sqlite_factory, twice)] == [
         ("row 1: column '事项名称' appears twice", "“事项名称”列出现了两次")
     ]
+    no_key = write_csv(tmp_path / "k.csv", [["gaj"]], headers=["实施部门"])
+    assert [p.message_zh for p in refused(sqlite_factory, no_key)] == ["缺少“事项名称”列"]
     new_without_columns = write_csv(
         tmp_path / "n.csv", [["4207039990009", "新事项"]], headers=["事项编码", "事项名称"]
     )
-    with pytest.raises(CatalogImportError) as caught, sqlite_factory.begin() as session:
-        import_catalog(session, new_without_columns)
-    assert "row 2: new matter needs the columns 实施部门" in str(caught.value.problems[0])
-    assert caught.value.problems[0].message_zh == (
-        "新事项缺少以下列：实施部门、事项类型、办理站点、法定时限、承诺时限"
-    )
-
-
-def test_many_bad_rows_on_both_backends_import_nothing(
-    seeded_factory: sessionmaker[Session], tmp_path: Path
-) -> None:
-    rows = [
-        example(),
-        example(code="A-2", department="gaj", legal_limit_days="15天", promised_limit_days="3"),
-        example(code="A-3", department="公安局"),
-        example(code="A-4", sites="nowhere", materials="照片(复印件2)；申请表"),
-        example(code="A-5", matter_type=""),
-    ]
-    path = write_csv(tmp_path / "mixed.csv", rows)
-    before, revision = matter_count(seeded_factory), latest_revision_of(seeded_factory)
-    with pytest.raises(CatalogImportError) as caught, seeded_factory.begin() as session:
-        import_catalog(session, path)
-    assert [str(p) for p in caught.value.problems] == [
-        "row 4: unknown department '公安局'",
-        "row 5: unknown site 'nowhere'",
-        "row 6: missing matter type",
-    ]
-    assert [(p.row, p.message_zh) for p in caught.value.problems] == [
-        (4, "部门“公安局”不存在"),
-        (5, "站点“nowhere”不存在"),
-        (6, "事项类型未填写"),
-    ]
-    assert caught.value.message_zh == "文件“mixed.csv”中有 3 行有误，未导入任何事项。"
-    assert matter_count(seeded_factory) == before
-    assert latest_revision_of(seeded_factory) == revision
+    (problem,) = refused(sqlite_factory, new_without_columns)
+    assert str(problem) == "row 2: a new matter needs the columns 实施部门, 办理站点"
+    assert problem.message_zh == "新事项缺少以下列：实施部门、办理站点"
 
 
 def test_unreadable_files(sqlite_factory: sessionmaker[Session], tmp_path: Path) -> None:
@@ -300,20 +589,149 @@ def test_unreadable_files(sqlite_factory: sessionmaker[Session], tmp_path: Path)
         assert caught.value.message_zh == message_zh
 
 
-def test_gb18030_csv_as_excel_saves_it(
+# ---------------------------------------------------------------- limits
+
+
+def test_a_huge_file_is_refused_before_it_is_read(
     sqlite_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    path = tmp_path / "gbk.csv"
-    with path.open("w", encoding="gb18030", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADERS)
-        writer.writerow(example())
+    for name in ("huge.csv", "huge.xlsx"):
+        path = tmp_path / name
+        with path.open("wb") as handle:
+            handle.truncate(100 * 1024 * 1024)  # 100 MB (sparse: the disk is not filled)
+        started = time.perf_counter()
+        with (
+            pytest.raises(ValidationError) as caught,
+            sqlite_factory.begin() as session,
+        ):
+            import_catalog(session, path)
+        assert time.perf_counter() - started < 2
+        limit = MAX_FILE_BYTES // 1024 // 1024
+        assert f"more than the {limit} MB" in str(caught.value)
+        assert caught.value.message_zh == (
+            f"文件“{name}”有 100 MB，超过了 {limit} MB 的上限，请拆分成几个文件分别导入。"
+        )
+
+
+def test_too_many_rows_are_refused(sqlite_factory: sessionmaker[Session], tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("事项名称\n" + "x\n" * (MAX_ROWS + 1))
+    with pytest.raises(ValidationError) as caught, sqlite_factory.begin() as session:
+        import_catalog(session, path)
+    assert f"more than {MAX_ROWS} rows" in str(caught.value)
+    assert "超过 50000 行" in caught.value.message_zh
+
+
+def _zip_bomb(path: Path) -> Path:
+    """A valid-looking workbook whose sheet unpacks to 1 GB of spaces (about 1 MB packed)."""
+    template = path.with_name("small.xlsx")
+    write_template(template)
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, tail = data.split(b"<sheetData>", 1)
+                with bomb.open(info.filename, "w", force_zip64=True) as part:
+                    part.write(head + b"<sheetData>")
+                    chunk = b" " * (1024 * 1024)
+                    for _ in range(1024):
+                        part.write(chunk)
+                    part.write(tail)
+            else:
+                bomb.writestr(info, data)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(
+    seeded_sqlite_url: str, tmp_path: Path
+) -> None:
+    bomb = _zip_bomb(tmp_path / "bomb.xlsx")
+    assert bomb.stat().st_size < 5 * 1024 * 1024
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "shared.cli",
+            "--db",
+            seeded_sqlite_url,
+            "catalog",
+            "import",
+            str(bomb),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    elapsed = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "would unpack to 1024 MB" in result.stderr and "refused" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert elapsed < 30
+    assert max(peak_kb, before) < 400 * 1024  # never unpacked: well under 400 MB
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_formula_like_text_is_exported_safely_and_reads_back(
+    sqlite_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    risky = {
+        "name": '=HYPERLINK("http://evil","点我")',
+        "conditions": "+1 本区户籍",
+        "fee": "-20元",
+        "hours": "@SUM(A1)",
+    }
+    source = write_csv(tmp_path / "in.csv", [example(**risky)])
     with sqlite_factory.begin() as session:
-        assert import_catalog(session, path).inserted == [EXAMPLE_ROW["code"]]
+        import_catalog(session, source)
+    with sqlite_factory() as session:
+        csv_out, xlsx_out = tmp_path / "out.csv", tmp_path / "out.xlsx"
+        export_catalog(session, csv_out)
+        export_catalog(session, xlsx_out)
+    with csv_out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row[0]: row for row in csv.reader(handle)}
+    row = dict(zip(HEADERS, rows["4207039990001"], strict=True))
+    for key, text in risky.items():
+        header = next(c.header for c in COLUMNS if c.key == key)
+        assert row[header] == "'" + text  # Excel shows it as text, never runs it
+    book = load_workbook(xlsx_out)
+    sheet = book["事项"]
+    headers = [c.value for c in sheet[1]]
+    cells = {
+        h: sheet.cell(
+            row=next(
+                r
+                for r in range(2, sheet.max_row + 1)
+                if sheet.cell(row=r, column=1).value == "4207039990001"
+            ),
+            column=i + 1,
+        )
+        for i, h in enumerate(headers)
+    }
+    name_cell = cells["事项名称 *"]
+    assert name_cell.value == risky["name"] and name_cell.data_type == "s" and name_cell.quotePrefix
+    # Both read back as the same text.
+    for path in (csv_out, xlsx_out):
+        with sqlite_factory.begin() as session:
+            assert import_catalog(session, path).updated == []
+        with sqlite_factory() as session:
+            guide = get_guide(session, "4207039990001")
+        assert (guide.name, guide.conditions, guide.fee, guide.hours) == tuple(risky.values())
 
 
 def wipe_catalog(factory: sessionmaker[Session]) -> None:
     with factory.begin() as session:
+        session.execute(delete(MatterBundleItem))
+        session.execute(delete(bundle_sites))
+        session.execute(delete(MatterBundle))
         session.execute(delete(matter_sites))
         session.execute(delete(ServiceMatter))
 
@@ -345,12 +763,43 @@ def test_xlsx_round_trip_gives_the_same_catalog(
     sqlite_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
     round_trip(sqlite_factory, tmp_path / "catalog.xlsx")
-    from openpyxl import load_workbook
-
     book = load_workbook(tmp_path / "catalog.xlsx", read_only=True)
     try:
-        assert book.sheetnames == ["事项目录", "填写说明"]
-        first = next(book.worksheets[0].iter_rows(min_row=2, max_row=2, values_only=True))
+        assert book.sheetnames == ["事项", "材料", "流程", "一件事", "填写说明"]
+        first = next(book["事项"].iter_rows(min_row=2, max_row=2, values_only=True))
         assert first[0] == "420703000001"  # a text cell: the code keeps its digits
     finally:
         book.close()
+
+
+def test_import_updates_existing_codes_and_keeps_the_rest(
+    sqlite_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "update.csv",
+        [["420703000001", "居民身份证申领（新）", "gaj", "行政确认"]],
+        headers=["事项编码*", "事项名称", "实施部门", "事项类型"],
+    )
+    before = snapshot(sqlite_factory)
+    with sqlite_factory.begin() as session:
+        result = import_catalog(session, path)
+    assert result.updated == ["420703000001"] and not result.inserted
+    after = snapshot(sqlite_factory)
+    assert after["420703000001"]["name"] == "居民身份证申领（新）"
+    # Columns not in the file keep their values; other matters are untouched.
+    assert after["420703000001"]["materials"] == before["420703000001"]["materials"]
+    assert {k: v for k, v in after.items() if k != "420703000001"} == {
+        k: v for k, v in before.items() if k != "420703000001"
+    }
+
+
+def test_gb18030_csv_as_excel_saves_it(
+    sqlite_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    path = tmp_path / "gbk.csv"
+    with path.open("w", encoding="gb18030", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        writer.writerow(example())
+    with sqlite_factory.begin() as session:
+        assert import_catalog(session, path).inserted == ["4207039990001"]

@@ -41,13 +41,17 @@ def names(hits: list[object]) -> list[str]:
     return [h.name for h in hits]  # type: ignore[attr-defined]
 
 
-def test_chinese_substring_ranks_prefix_before_contains(index: CatalogIndex) -> None:
+def test_chinese_name_matches_come_first_by_demand_then_code(index: CatalogIndex) -> None:
+    # Issue #11 item 4 replaced "prefix before contains, then shorter name" with demand (none
+    # in the demo), then code: a name holding the query is one rank wherever it holds it.
     hits = index.search("居民身份证", limit=50)
     assert names(hits)[:3] == ["居民身份证申领", "居民身份证换领", "居民身份证补领"]
-    kinds = [h.kind for h in hits]
-    assert kinds.index("contains") > max(i for i, k in enumerate(kinds) if k == "prefix")
-    assert "临时居民身份证申领" in names(hits)
-    assert all("居民身份证" in h.name for h in hits)
+    in_name = [h for h in hits if "居民身份证" in h.name]
+    assert hits[: len(in_name)] == in_name  # names first, then materials (居民身份证 is one)
+    assert {h.kind for h in in_name} == {"prefix", "contains"}
+    assert {h.kind for h in hits[len(in_name) :]} <= {"alias", "detail"}
+    assert [h.code for h in in_name] == sorted(h.code for h in in_name)
+    assert "临时居民身份证申领" in names(in_name)
 
 
 def test_full_pinyin_with_or_without_spaces_and_any_case(index: CatalogIndex) -> None:
@@ -82,17 +86,19 @@ def test_empty_and_nonsense_find_nothing(index: CatalogIndex) -> None:
     assert index.search("sfz", limit=0) == []
 
 
-def test_ranking_prefix_contains_pinyin_initials_then_length_and_code(
-    index: CatalogIndex,
-) -> None:
+def test_ranking_names_pinyin_initials_then_demand_and_code(index: CatalogIndex) -> None:
+    # Issue #11 item 4: ties are broken by demand (none in the demo), then code — no longer
+    # by shorter name.
     hits = index.search("s", limit=200)
-    keys = [(h.rank, len(h.name), h.code) for h in hits]
+    keys = [(h.rank, h.code) for h in hits]
     assert keys == sorted(keys)
     hits = index.search("户口", limit=200)
-    assert hits[0].kind == "prefix" and "contains" in {h.kind for h in hits}
-    assert [(h.rank, len(h.name), h.code) for h in hits] == sorted(
-        (h.rank, len(h.name), h.code) for h in hits
+    assert names(hits)[:3] == ["出生登记（户口）", "户口迁移", "死亡注销户口"]  # code order
+    assert {"prefix", "contains"} <= {h.kind for h in hits}
+    assert [(h.rank, h.code) for h in hits if h.rank == 1] == sorted(
+        (h.rank, h.code) for h in hits if h.rank == 1
     )
+    assert [h.rank for h in hits] == sorted(h.rank for h in hits)
     # "ba" as the start of a syllable (办, 保: pinyin) comes before 补…案… (initials).
     kinds = [h.kind for h in index.search("ba", limit=3000)]
     assert kinds.index("initials") > kinds.index("pinyin")
@@ -138,15 +144,19 @@ def test_code_prefix(index: CatalogIndex) -> None:
         "luguan",
         "zz",
         "qqq",
+        "4207030",
+        "420703102",
+        "x",
+        "shebaoka",
     ],
 )
 def test_fast_paths_agree_with_the_general_scan(index: CatalogIndex, query: str) -> None:
     fast = index.search(query, limit=30)
-    index._has_latin = True  # forces the one-pass scan that also handles Latin names
+    index._scan_only = True  # forces the one-pass scan that also handles Latin names
     try:
         general = index.search(query, limit=30)
     finally:
-        index._has_latin = False
+        index._scan_only = False
     assert [(h.code, h.kind) for h in fast] == [(h.code, h.kind) for h in general]
 
 
