@@ -200,7 +200,12 @@ def _build_sqlite(folder: Path, years: list[int], per_year: int) -> dict[int, st
     kept = [folder / f"hall-{y}.db" for y in (0, *years)]
     if all(path.exists() for path in kept):  # --keep DIR from an earlier run
         print("  reusing the databases kept in", folder, flush=True)
-        return {y: f"sqlite:///{folder / f'hall-{y}.db'}" for y in (0, *years)}
+        reused = {y: f"sqlite:///{folder / f'hall-{y}.db'}" for y in (0, *years)}
+        for kept_url in reused.values():  # brought to the current schema first
+            engine = create_hall_engine(kept_url)
+            upgrade(engine)
+            engine.dispose()
+        return reused
     engine = create_hall_engine(url)
     upgrade(engine)
     with sessionmaker(engine).begin() as session:
