@@ -24,9 +24,11 @@ class PriorityRequest(IdMixin, CreatedMixin, Base):
 
     __tablename__ = "priority_requests"
     __table_args__ = (
-        # The inbox: a site's newest requests, all or in some states, without a sort.
+        # The inbox: a site's newest requests, all or in some states (one range per state),
+        # without a sort; and every site's, by state (the district view).
         Index("ix_priority_requests_site_created", "site_id", "created_at"),
         Index("ix_priority_requests_site_state_created", "site_id", "state", "created_at"),
+        Index("ix_priority_requests_state_created", "state", "created_at"),
     )
 
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from shared.clock import to_local, utcnow
@@ -301,11 +301,25 @@ def list_requests(
     query = select(PriorityRequest)
     if site:
         query = query.where(PriorityRequest.site_id == site_by_code(session, site).id)
-    if states:
-        query = query.where(PriorityRequest.state.in_(list(states)))
     if kind:
         query = query.where(PriorityRequest.kind == kind)
-    rows = session.scalars(query.order_by(PriorityRequest.created_at.desc()).limit(limit)).all()
+
+    def newest(chosen: Select[PriorityRequest]) -> list[PriorityRequest]:
+        return list(
+            session.scalars(chosen.order_by(PriorityRequest.created_at.desc()).limit(limit))
+        )
+
+    if states:
+        # One index range per state (site, state, created), merged here: with ``IN`` the
+        # newest-first order would have to walk every request the site ever had.
+        found = [
+            r
+            for state in dict.fromkeys(states)
+            for r in newest(query.where(PriorityRequest.state == state))
+        ]
+        rows = sorted(found, key=lambda r: r.created_at, reverse=True)[:limit]
+    else:
+        rows = newest(query)
     return sorted(_views(session, rows, now), key=sort_key)
 
 

@@ -19,7 +19,7 @@ foreign keys.
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-12-10 09:00:00.000000
+Create Date: 2026-12-03 13:30:00.000000
 """
 
 from __future__ import annotations

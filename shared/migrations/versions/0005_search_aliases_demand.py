@@ -7,7 +7,7 @@ recent window is one range of the primary key). Nothing existing changes.
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-10 12:00:00.000000
+Create Date: 2026-12-03 13:40:00.000000
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.changes import changes_after
@@ -365,3 +365,48 @@ def test_notes_are_listed_oldest_first(seeded_factory: sessionmaker[Session]) ->
         notes = priority.list_notes(session, view.id)
         assert len(session.scalars(select(PriorityNote)).all()) == 2
     assert [(n.staff, n.text) for n in notes] == [("吴芳", "第一条"), ("郑红", "第二条")]
+
+
+def test_the_open_inbox_reads_one_index_range_per_state(
+    sqlite_factory: sessionmaker[Session],
+) -> None:
+    # History: finished requests of the past; the inbox as it opens (进行中) must not walk them.
+    for n in range(30):
+        done = create(
+            sqlite_factory,
+            now=OPEN - timedelta(days=n + 1),
+            kind="assistance",
+            visitor="elderly",
+            terminal="kiosk-01",
+        )
+        act(sqlite_factory, priority.cancel, done.id, "assistant1")
+    waiting = create(
+        sqlite_factory, kind="assistance", visitor="other", terminal="kiosk-01", now=OPEN
+    )
+    engine = sqlite_factory.kw["bind"]
+    statements: list[tuple[str, Any]] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM priority_requests" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for site in ("huarong", None):
+            with sqlite_factory() as session:
+                rows = list_requests(session, site=site, states=["new", "accepted"], now=OPEN)
+            assert [r.id for r in rows] == [waiting.id]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert statements
+    with engine.connect() as conn:
+        for statement, parameters in statements:
+            plan = " ".join(
+                str(row[-1])
+                for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            )
+            assert "SCAN priority_requests" not in plan, plan
+            assert (
+                "priority_requests USING INDEX ix_priority_requests_site_state_created" in plan
+                or ("priority_requests USING INDEX ix_priority_requests_state_created" in plan)
+            ), plan
