@@ -11,13 +11,12 @@ all or nothing and lists every bad cell (row, column header, reason) on stderr.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from shared.cli import catalog_cmd
-from shared.cli.context import CliContext, CliError
+from shared.cli.context import CliContext
+from shared.cli.files import catalog_path, import_verb, report_refusal, run_import, writing
 from shared.services import catalog_aliases
 
 CLI_ACTOR = "cli"
@@ -71,60 +70,34 @@ def register(commands: Any, common: Callable[[argparse.ArgumentParser], None]) -
     export.set_defaults(handler=aliases_export)
 
 
-def _path(value: str) -> Path:
-    path = Path(value)
-    if path.suffix.lower() not in catalog_aliases.FORMATS:
-        raise CliError(f"unsupported file type {path.name!r}: use .xlsx or .csv")
-    return path
-
-
 def aliases_import(ctx: CliContext, args: argparse.Namespace) -> int:
     """Import a file, or list every bad cell and exit 1."""
-    path = _path(args.file)
-    if not path.is_file():
-        raise CliError(f"no such file: {path}")
-    factory = ctx.session_factory()
+    path = catalog_path(args.file)
     try:
-        with factory() as session:
-            result = catalog_aliases.import_aliases(
+        result = run_import(
+            ctx,
+            path,
+            lambda session: catalog_aliases.import_aliases(
                 session, path, replace=args.replace, actor=CLI_ACTOR
-            )
-            if args.dry_run:
-                session.rollback()
-            else:
-                session.commit()
+            ),
+            dry_run=args.dry_run,
+        )
     except catalog_aliases.AliasImportError as exc:
-        if ctx.json:
-            ctx.emit(
-                {
-                    "ok": False,
-                    "error": str(exc),
-                    "errors": [p.as_json() for p in exc.problems],
-                }
-            )
-        else:
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return report_refusal(ctx, exc, exc.problems, [p.as_json() for p in exc.problems])
     data = result.as_json() | {"file": str(path), "dry_run": args.dry_run}
-    verb = "checked (dry run, nothing written)" if args.dry_run else "imported"
     ctx.emit(
         data,
-        f"{verb} {path.name}: {result.rows} rows — {result.aliases_added} new aliases, "
-        f"{result.synonyms_added} new synonyms, {result.updated} updated, "
-        f"{result.unchanged} unchanged, {result.deleted} deleted",
+        f"{import_verb(args.dry_run)} {path.name}: {result.rows} rows — "
+        f"{result.aliases_added} new aliases, {result.synonyms_added} new synonyms, "
+        f"{result.updated} updated, {result.unchanged} unchanged, {result.deleted} deleted",
     )
     return 0
 
 
 def aliases_export(ctx: CliContext, args: argparse.Namespace) -> int:
     """Export the hall's aliases and synonyms."""
-    path = _path(args.file)
-    with ctx.session_factory()() as session:
-        try:
-            count = catalog_aliases.export_aliases(session, path, shipped=args.shipped)
-        except OSError as exc:
-            raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    path = catalog_path(args.file)
+    with ctx.session_factory()() as session, writing(path):
+        count = catalog_aliases.export_aliases(session, path, shipped=args.shipped)
     ctx.emit({"file": str(path), "rows": count}, f"exported {count} rows to {path}")
     return 0

@@ -11,12 +11,12 @@ nothing was published); ``slip`` renders its guide slip to a PDF.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from shared.cli.context import CliContext, CliError
+from shared.cli.files import catalog_path, import_verb, report_refusal, run_import, writing
 from shared.services import catalog_io
 from shared.services.catalog import get_guide, search_matters
 from shared.services.settings import site_by_code
@@ -85,20 +85,11 @@ def register(commands: Any, common: Callable[[argparse.ArgumentParser], None]) -
     slip.set_defaults(handler=catalog_slip)
 
 
-def _path(value: str) -> Path:
-    path = Path(value)
-    if path.suffix.lower() not in catalog_io.FORMATS:
-        raise CliError(f"unsupported file type {path.name!r}: use .xlsx or .csv")
-    return path
-
-
 def catalog_template(ctx: CliContext, args: argparse.Namespace) -> int:
     """Write the template."""
-    path = _path(args.out)
-    try:
+    path = catalog_path(args.out)
+    with writing(path):
         catalog_io.write_template(path)
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
     ctx.emit(
         {"file": str(path), "columns": len(catalog_io.COLUMNS)},
         f"template written: {path} (its example rows are refused on import; delete or replace "
@@ -109,44 +100,24 @@ def catalog_template(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def catalog_import(ctx: CliContext, args: argparse.Namespace) -> int:
     """Import a file, or list every problem and exit 1."""
-    path = _path(args.file)
-    if not path.is_file():
-        raise CliError(f"no such file: {path}")
-    factory = ctx.session_factory()
+    path = catalog_path(args.file)
     try:
-        with factory() as session:
-            result = catalog_io.import_catalog(session, path, actor=CLI_ACTOR)
-            if args.dry_run:
-                session.rollback()
-            else:
-                session.commit()
+        result = run_import(
+            ctx,
+            path,
+            lambda session: catalog_io.import_catalog(session, path, actor=CLI_ACTOR),
+            dry_run=args.dry_run,
+        )
     except catalog_io.CatalogImportError as exc:
-        if ctx.json:
-            ctx.emit(
-                {
-                    "ok": False,
-                    "error": str(exc),
-                    "errors": [
-                        {
-                            "sheet": p.sheet or None,
-                            "row": p.row,
-                            "column": p.column,
-                            "message": p.message,
-                        }
-                        for p in exc.problems
-                    ],
-                }
-            )
-        else:
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        problems = [
+            {"sheet": p.sheet or None, "row": p.row, "column": p.column, "message": p.message}
+            for p in exc.problems
+        ]
+        return report_refusal(ctx, exc, exc.problems, problems)
     data = result.as_json() | {"file": str(path), "dry_run": args.dry_run}
-    verb = "checked (dry run, nothing written)" if args.dry_run else "imported"
     lines = [
-        f"{verb} {path.name}: {data['rows']} matters — {data['inserted']} new, "
-        f"{data['updated']} updated, {data['unchanged']} unchanged; "
+        f"{import_verb(args.dry_run)} {path.name}: {data['rows']} matters — "
+        f"{data['inserted']} new, {data['updated']} updated, {data['unchanged']} unchanged; "
         "matters not in the file were left as they are"
     ]
     if result.bundles_inserted or result.bundles_updated or result.bundles_unchanged:
@@ -165,14 +136,12 @@ def catalog_import(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def catalog_export(ctx: CliContext, args: argparse.Namespace) -> int:
     """Export the catalog."""
-    path = _path(args.file)
+    path = catalog_path(args.file)
     with ctx.session_factory()() as session:
         rows = catalog_io.catalog_rows(session)
         bundles = catalog_io.bundle_values(session)
-        try:
+        with writing(path):
             catalog_io.write_catalog_file(path, rows, bundles)
-        except OSError as exc:
-            raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
     lines = [f"exported {len(rows)} matters to {path}"]
     lost = catalog_io.csv_losses(rows, bundles) if path.suffix.lower() == ".csv" else 0
     if lost:
@@ -236,10 +205,8 @@ def catalog_slip(ctx: CliContext, args: argparse.Namespace) -> int:
             site = guide.sites[0][0] if guide.sites else None
         page = load_guide_page(session, args.code, site, None)
     data = render_guide_slip_pdf(page.slip)
-    try:
+    with writing(out):
         out.write_bytes(data)
-    except OSError as exc:
-        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from exc
     qr = page.slip.qr_payload or ""
     opens = "the published online guide" if page.guide.guide_url else "the matter's code only"
     ctx.emit(

@@ -8,12 +8,12 @@ IT sets up a new hall from an empty database with ``template`` → fill in Excel
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from shared.cli.context import CliContext, CliError
+from shared.cli.files import import_verb, report_refusal, run_import, writing
 from shared.errors import WorkbookError
 from shared.services.org import workbook
 
@@ -59,10 +59,8 @@ def _xlsx(value: str) -> Path:
 def org_template(ctx: CliContext, args: argparse.Namespace) -> int:
     """Write the empty workbook."""
     path = _xlsx(args.out)
-    try:
+    with writing(path):
         workbook.template(path)
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
     ctx.emit({"file": str(path)}, f"template written: {path}")
     return 0
 
@@ -70,43 +68,28 @@ def org_template(ctx: CliContext, args: argparse.Namespace) -> int:
 def org_import(ctx: CliContext, args: argparse.Namespace) -> int:
     """Import the workbook, or list every bad cell and exit 1."""
     path = _xlsx(args.file)
-    if not path.is_file():
-        raise CliError(f"no such file: {path}")
-    factory = ctx.session_factory()
     try:
-        with factory() as session:
-            report = workbook.import_workbook(session, path, dry_run=args.dry_run, actor=CLI_ACTOR)
-            if args.dry_run:
-                session.rollback()
-            else:
-                session.commit()
+        report = run_import(
+            ctx,
+            path,
+            lambda session: workbook.import_workbook(
+                session, path, dry_run=args.dry_run, actor=CLI_ACTOR
+            ),
+            dry_run=args.dry_run,
+        )
     except WorkbookError as exc:
-        if ctx.json:
-            ctx.emit(
-                {
-                    "ok": False,
-                    "error": str(exc),
-                    "problems": [p.as_json() for p in exc.problems],
-                }
-            )
-        else:
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    verb = "checked (dry run, nothing written)" if args.dry_run else "imported"
-    ctx.emit(report.as_json(), "\n".join([f"{verb} {path.name}", *report.lines()]))
+        problems = [p.as_json() for p in exc.problems]
+        return report_refusal(ctx, exc, exc.problems, problems, key="problems")
+    lines = [f"{import_verb(args.dry_run)} {path.name}", *report.lines()]
+    ctx.emit(report.as_json(), "\n".join(lines))
     return 0
 
 
 def org_export(ctx: CliContext, args: argparse.Namespace) -> int:
     """Export the organisation."""
     path = _xlsx(args.out)
-    with ctx.session_factory()() as session:
-        try:
-            counts = workbook.export(session, path)
-        except OSError as exc:
-            raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    with ctx.session_factory()() as session, writing(path):
+        counts = workbook.export(session, path)
     summary = ", ".join(f"{title} {n}" for title, n in counts.items())
     ctx.emit({"file": str(path), "rows": counts}, f"exported to {path}: {summary}")
     return 0

@@ -17,17 +17,16 @@ rows and updates the source and note of existing ones in the caller's transactio
 with ``replace`` is how a row is removed. The shipped synonyms are not in the database and
 are never changed by an import.
 
-Files are limited to :data:`MAX_BYTES` and :data:`MAX_ROWS` rows (an XLSX also by its
+Files are read and written by :mod:`shared.services.catalog_files`, like the catalog's, within
+the smaller :data:`LIMITS` (:data:`MAX_BYTES`, :data:`MAX_ROWS` rows, an XLSX also by its
 unpacked size, so a zip bomb is refused before it is opened). In a CSV, cells that start
 with ``= + - @`` are written with a leading ``'`` so a spreadsheet shows them as text (the
-``'`` is dropped again on import); an XLSX stores every cell as text.
+``'`` is dropped again on import); an XLSX stores every cell as text. Lines starting with
+``#`` above the header are comments (the shipped list has some).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,32 +38,42 @@ from shared.changes import record_change
 from shared.errors import CellProblem, ValidationError
 from shared.models import MatterAlias, SearchSynonym, ServiceMatter
 from shared.services.audit import SYSTEM_ACTOR, audit
+from shared.services.catalog_files import (
+    Limits,
+    empty_file,
+    format_of,
+    read_table,
+    write_csv,
+    write_workbook,
+)
+from shared.services.catalog_format import Column
 from shared.services.catalog_terms import shipped_synonyms, split_query
 
-FORMATS = (".csv", ".xlsx")
 SHEET_TITLE = "别名与同义词"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED = 50 * 1024 * 1024
 MAX_ROWS = 20_000
-_FORMULA = ("=", "+", "-", "@")
+#: An alias file is small: a tenth or so of what a catalog file may be.
+LIMITS = Limits(file_bytes=MAX_BYTES, unpacked_bytes=MAX_UNPACKED, rows=MAX_ROWS)
 
 
 @dataclass(frozen=True)
-class Column:
-    """One column: its key, its Chinese header, its length limit, and help for people."""
+class AliasColumn(Column):
+    """A catalog column with the length its cells may have."""
 
-    key: str
-    header: str
-    limit: int
-    help: str
+    limit: int = 0
 
 
 COLUMNS = (
-    Column("matter_code", "事项编码", 40, "别名所属事项的编码；填写时本行是该事项的别名"),
-    Column("term", "俗称", 100, "群众常说的词，如“上户口”“补办”（必填）"),
-    Column("means", "对应词", 100, "同义词指向的目录用词，如“出生登记”；别名行留空"),
-    Column("source", "来源", 500, "使用这一说法的公开网页地址（可选）"),
-    Column("note", "备注", 200, "说明（可选）"),
+    AliasColumn(
+        "matter_code", "事项编码", False, "别名所属事项的编码；填写时本行是该事项的别名", limit=40
+    ),
+    AliasColumn("term", "俗称", True, "群众常说的词，如“上户口”“补办”", limit=100),
+    AliasColumn(
+        "means", "对应词", False, "同义词指向的目录用词，如“出生登记”；别名行留空", limit=100
+    ),
+    AliasColumn("source", "来源", False, "使用这一说法的公开网页地址（可选）", limit=500),
+    AliasColumn("note", "备注", False, "说明（可选）", limit=200),
 )
 _BY_HEADER = {c.header: c for c in COLUMNS} | {c.key: c for c in COLUMNS}
 
@@ -107,104 +116,15 @@ class AliasImportResult:
         }
 
 
-def _format_of(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValidationError(
-            f"unsupported file type {path.name!r}: use .xlsx or .csv",
-            f"不支持文件“{path.name}”的类型：请用 .xlsx 或 .csv 文件。",
-        )
-    return suffix
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    text = text.strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA:
-        text = text[1:]  # written so by export (see the module)
-    return text
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA) else text
-
-
-def _records(path: Path) -> list[list[Any]]:
-    kind = _format_of(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ValidationError(
-            f"cannot read {path.name}: {exc.strerror or exc}", f"无法读取文件“{path.name}”。"
-        ) from exc
-    if size > MAX_BYTES:
-        raise ValidationError(
-            f"{path.name} is {size // 1024} KiB: the limit is {MAX_BYTES // 1024 // 1024} MiB",
-            f"文件“{path.name}”过大（上限 {MAX_BYTES // 1024 // 1024} MB）。",
-        )
-    try:
-        if kind == ".csv":
-            raw = path.read_bytes()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = raw.decode("gb18030")
-            records = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
-            while records and records[0] and records[0][0].startswith("#"):
-                records.pop(0)  # comment lines above the header (the shipped file has some)
-            return records
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED:
-            raise ValidationError(
-                f"{path.name} unpacks to {unpacked // 1024 // 1024} MiB: refused",
-                f"文件“{path.name}”解压后过大，已拒绝。",
-            )
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows: list[list[Any]] = []
-            for row in book.worksheets[0].iter_rows(values_only=True):
-                rows.append(list(row))
-                if len(rows) > MAX_ROWS + 1:
-                    break
-            return rows
-        finally:
-            book.close()
-    except ValidationError:
-        raise
-    except (
-        OSError,
-        UnicodeDecodeError,
-        csv.Error,
-        ValueError,
-        KeyError,
-        zipfile.BadZipFile,
-    ) as exc:
-        raise ValidationError(
-            f"cannot read {path.name}: {exc}",
-            f"无法读取文件“{path.name}”：请确认它是完好的 Excel（.xlsx）或 CSV 文件。",
-        ) from exc
-
-
 def read_rows(path: Path, problems: list[CellProblem]) -> list[tuple[int, dict[str, str]]]:
     """The file's data rows as ``(row number, {key: text})``; header problems recorded."""
-    records = _records(path)
+    table = read_table(path, name=SHEET_TITLE, limits=LIMITS, comments=True)
     sheet = path.name
-    if not records:
-        raise ValidationError(
-            f"{path.name} is empty: the first row must hold the headers",
-            f"文件“{path.name}”是空的：第一行应为表头。",
-        )
-    if len(records) > MAX_ROWS + 1:
-        raise ValidationError(
-            f"{path.name} has more than {MAX_ROWS} rows: refused",
-            f"文件“{path.name}”超过 {MAX_ROWS} 行，已拒绝。",
-        )
+    if not table.headers and not table.rows:
+        raise empty_file(path)
     keys: list[str | None] = []
-    for value in records[0]:
-        header = _cell(value).strip("*＊ ")
+    for text in table.headers:
+        header = text.strip("*＊ ")  # the workbook marks required columns with " *"
         column = _BY_HEADER.get(header)
         if header and column is None:
             problems.append(
@@ -219,8 +139,8 @@ def read_rows(path: Path, problems: list[CellProblem]) -> list[tuple[int, dict[s
     if "term" not in keys:
         problems.append(CellProblem(sheet, 1, "俗称", "the column is missing", "缺少“俗称”列"))
     rows = []
-    for number, record in enumerate(records[1:], start=2):
-        cells = {k: _cell(v) for k, v in zip(keys, record, strict=False) if k is not None}
+    for number, record in table.rows:
+        cells = {k: v for k, v in zip(keys, record, strict=False) if k is not None}
         if any(cells.values()):
             rows.append((number, {c.key: cells.get(c.key, "") for c in COLUMNS}))
     return rows
@@ -441,40 +361,11 @@ def alias_rows(session: Session, *, shipped: bool = False) -> list[dict[str, str
 
 def write_alias_file(path: Path, rows: list[dict[str, str]]) -> None:
     """Write the header and ``rows`` to CSV (UTF-8 with BOM) or XLSX, every cell as text."""
-    kind = _format_of(path)
     body = [[row.get(c.key, "") for c in COLUMNS] for row in rows]
-    headers = [c.header for c in COLUMNS]
-    if kind == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(headers)
-            writer.writerows([_safe(value) for value in values] for values in body)
-        return
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = SHEET_TITLE
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for number, values in enumerate(body, start=2):
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=number, column=column)
-            cell.value = value
-            cell.data_type = "s"  # text, never a formula or a number
-            cell.number_format = "@"
-    for index, column_spec in enumerate(COLUMNS, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = 40 if column_spec.key == "source" else 18
-    sheet.freeze_panes = "A2"
-    guide = book.create_sheet("填写说明")
-    guide.append(["列", "说明"])
-    for column_spec in COLUMNS:
-        guide.append([column_spec.header, column_spec.help])
-    book.save(path)
+    if format_of(path) == ".csv":
+        write_csv(path, COLUMNS, body)
+    else:
+        write_workbook(path, [(SHEET_TITLE, COLUMNS, body)])
 
 
 def export_aliases(session: Session, path: Path, *, shipped: bool = False) -> int:
@@ -487,9 +378,10 @@ def export_aliases(session: Session, path: Path, *, shipped: bool = False) -> in
 
 __all__ = [
     "COLUMNS",
-    "FORMATS",
+    "LIMITS",
     "MAX_BYTES",
     "MAX_ROWS",
+    "AliasColumn",
     "AliasImportError",
     "AliasImportResult",
     "alias_rows",

@@ -47,6 +47,11 @@ __all__ = [
     "write_template",
 ]
 
+#: What the workbook's 填写说明 sheet says under the columns.
+_NOTES = (
+    "示例行（编码以“示例”开头）不会被导入：请删除或改为真实内容。",
+    "未公布的内容请留空，系统显示“请咨询窗口”，不会自动填写默认值。",
+)
 #: The matter's own fields, by column key (the rest are derived below).
 _PLAIN = (
     "code_derived",
@@ -167,6 +172,7 @@ def write_catalog_file(
             (STEP_SHEET, STEP_COLUMNS, steps),
             (BUNDLE_SHEET, BUNDLE_COLUMNS, [r for b in bundles for r in bundle_rows(b)]),
         ],
+        _NOTES,
     )
 
 

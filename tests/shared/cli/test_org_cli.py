@@ -141,7 +141,7 @@ def test_catalog_import_references_the_workbooks_departments_and_sites(
     )
     assert hall.ok("catalog", "import", str(good))["inserted"] == 2
 
-    # A matter offered where its queue does not exist is refused with its row, whole.
+    # A matter offered where its queue does not exist is refused with its row and column.
     bad = _catalog(
         tmp_path / "bad.csv",
         [
@@ -151,7 +151,7 @@ def test_catalog_import_references_the_workbooks_departments_and_sites(
     )
     code, _out, err = hall.run("catalog", "import", str(bad))
     assert code == 1
-    assert "row 3: queue 'P' does not exist at site 'jb-town'" in err
+    assert "row 3: 取号队列: queue 'P' does not exist at site 'jb-town'" in err
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(ServiceMatter)) == 2
 
