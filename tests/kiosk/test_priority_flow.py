@@ -40,6 +40,7 @@ from shared.models import PriorityRequest, Terminal, Ticket
 from shared.qt.a11y import check_accessibility
 from shared.rendering.layout import Element, Text
 from shared.rendering.priority_slip import render_priority_slip_pdf
+from shared.services.catalog_search import index_for
 from shared.services.priority import get_request
 from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, Kiosk, KioskMaker
 
@@ -371,6 +372,10 @@ def test_cannot_type_calls_an_assistant_and_drops_what_was_typed(
 def test_idle_return_clears_what_was_typed(
     qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
 ) -> None:
+    # The catalog index is built before the visitor starts, as on a kiosk that has been up a
+    # while: with 0.3 s of quiet allowed, the first build (about 2 s) would outlast it.
+    with sqlite_factory() as session:
+        index_for(session)
     kiosk = make_kiosk(sqlite_factory, FAST)  # 0.3 s quiet, then a 3-tick countdown
     visitor = Visitor(qtbot, kiosk)
     visitor.open()
