@@ -94,6 +94,7 @@ def _datas() -> list[tuple[str, str]]:
     ]
     datas += collect_data_files("escpos")  # capabilities.json
     datas += collect_data_files("tzdata")  # Windows has no system zoneinfo
+    datas += collect_data_files("opencc")  # t2s.json and its .ocd2 dictionaries (search)
     return datas
 
 

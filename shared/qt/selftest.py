@@ -1,8 +1,9 @@
 """``--selftest`` for both apps: prove a build can start, from source or frozen.
 
 Run by the packaging script against every bundle (§11): resources resolve, the migrations
-run, the PostgreSQL driver loads, a ticket renders with the embedded CJK font, and the real main
-window builds, shows and paints offscreen. It prints one line per step and
+run, the PostgreSQL driver loads, a ticket renders with the embedded CJK font, catalog search
+folds traditional characters and reads its shipped synonyms, and the real main window builds,
+shows and paints offscreen. It prints one line per step and
 ``selftest <app>: OK`` (exit 0) or ``selftest <app>: FAILED at <step>: <error>`` (exit 1) —
 never a traceback.
 
@@ -152,6 +153,19 @@ def run_selftest(
             if b"/FontFile2" not in pdf:
                 raise SelftestFailed("the CJK font is not embedded")
             detail.append(f"{len(pdf)} bytes")
+
+        with report.running("catalog search") as detail:
+            # OpenCC's dictionaries and the shipped synonyms are data files a bundle must carry.
+            from shared.services.catalog_pinyin import fold
+            from shared.services.catalog_terms import shipped_synonyms
+
+            folded = fold("居民身份證")
+            if folded != "居民身份证":
+                raise SelftestFailed(f"traditional folding gave {folded!r}")
+            synonyms = shipped_synonyms()
+            if not synonyms:
+                raise SelftestFailed("no shipped synonyms")
+            detail.append(f"OpenCC t2s, {len(synonyms)} synonyms")
 
         with report.running("qt") as detail:
             from PySide6.QtWidgets import QApplication

@@ -42,6 +42,12 @@ def test_resources_are_shipped_at_resources(spec: ModuleType) -> None:
     assert (ROOT / "resources" / "fonts" / "wqy-microhei.ttc").exists()
 
 
+def test_search_dictionaries_are_shipped(spec: ModuleType) -> None:
+    # OpenCC's conversion config and dictionaries are data files next to its library.
+    shipped = {Path(src).name for src, _dest in spec._datas()}
+    assert {"t2s.json", "TSCharacters.ocd2", "TSPhrases.ocd2"} <= shipped
+
+
 def test_imports_hidden_from_the_analysis_are_listed(spec: ModuleType) -> None:
     hidden = set(spec._hidden_imports("kiosk"))
     for name in (
