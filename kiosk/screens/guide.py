@@ -337,7 +337,9 @@ class GuideFlow(QObject):
         self.page = page
         self.page_screen.set_page(page)
         self.page_shown.emit(page)
-        if self.tasks is not None:  # counted for search ranking; a lost count harms nobody
+        # Counted for search ranking (a lost count harms nobody); a bundle's demand is its
+        # tickets.
+        if self.tasks is not None and not page.guide.is_bundle:
             site = self._site_code()
             self.tasks.submit(
                 lambda session: guide_data.record_view(session, site, code),
@@ -394,9 +396,8 @@ class GuideFlow(QObject):
         if not self._ticket_wired:
             flow.back_requested.connect(self.on_ticket_back_requested)
             self._ticket_wired = True
-        # A 一件事 bundle is one queue, not one matter: its ticket carries no matter code.
-        code = "" if g.is_bundle else g.code
-        flow.start(matter=TicketMatter(code=code, name=g.name, queue_prefix=g.queue_prefix))
+        # A matter's or a 一件事 bundle's code: the ticket slip lists its materials.
+        flow.start(matter=TicketMatter(code=g.code, name=g.name, queue_prefix=g.queue_prefix))
 
     def on_ticket_back_requested(self) -> None:
         """返回上一步 on the 取号 confirmation: the guide it came from."""

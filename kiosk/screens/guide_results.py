@@ -40,7 +40,10 @@ class MatterButton(QPushButton):
     """One matter: its name large, its department and queue below."""
 
     def __init__(self, hit: MatterHit, parent: QWidget | None = None) -> None:
-        super().__init__(f"{hit.name}\n{hit.department} · {hit.queue_prefix} 区", parent)
+        where = f"{hit.department} · {hit.queue_prefix} 区"
+        if hit.bundle:  # several matters done together: say so before it is opened
+            where = _tr("一件事联办 · {where}").format(where=where)
+        super().__init__(f"{hit.name}\n{where}", parent)
         self.code = hit.code
         self.setObjectName(f"matter_{hit.code}")
         self.setProperty("role", "kiosk_result")

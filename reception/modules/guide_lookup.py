@@ -213,7 +213,10 @@ class GuideLookupPage(QWidget):
             return
         self.results.clear()
         for hit in hits:
-            item = QListWidgetItem(f"{hit.name}　{hit.department} · {hit.queue_prefix}")
+            where = f"{hit.department} · {hit.queue_prefix}"
+            if hit.bundle:
+                where = self.tr("一件事联办 · {where}").format(where=where)
+            item = QListWidgetItem(f"{hit.name}　{where}")
             item.setData(Qt.ItemDataRole.UserRole, hit.code)
             self.results.addItem(item)
         self.state.setText(

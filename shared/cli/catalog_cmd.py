@@ -165,7 +165,11 @@ def catalog_search(ctx: CliContext, args: argparse.Namespace) -> int:
         if args.site:
             site_by_code(session, args.site)
         hits = search_matters(session, args.query, site=args.site, limit=args.limit)
-    lines = [f"{h.code}  {h.name}  [{h.department}, queue {h.queue_prefix}]" for h in hits]
+    lines = [
+        f"{h.code}  {h.name}  [{'bundle, ' if h.bundle else ''}{h.department}, queue "
+        f"{h.queue_prefix}]"
+        for h in hits
+    ]
     ctx.emit([h.as_json() for h in hits], "\n".join(lines) or "no matches")
     return 0
 

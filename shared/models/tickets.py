@@ -57,6 +57,8 @@ class Ticket(IdMixin, Base):
     number: Mapped[str] = mapped_column(String(12))
     priority: Mapped[str | None] = mapped_column(String(20))
     matter_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("service_matters.id"))
+    # A 一件事 bundle chosen instead of a single matter (its queue, its combined checklist).
+    bundle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("matter_bundles.id"))
     channel: Mapped[str] = mapped_column(String(20), default="kiosk")
     request_key: Mapped[str | None] = mapped_column(String(80))
     state: Mapped[str] = mapped_column(String(20), default="issued")

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from shared.clock import business_date, utcnow
 from shared.errors import NotFound
 from shared.models import GuideViewCount, ServiceMatter, Site, Ticket
+from shared.services.tickets.directory import recent_directory
 
 #: Tickets and guide views of this many days (today included) make a matter's demand.
 DEMAND_DAYS = 28
@@ -42,7 +43,8 @@ _VIEWS = cast(Table, GuideViewCount.__table__)
 def record_guide_view(
     session: Session, site: str, matter_code: str, now: datetime | None = None
 ) -> None:
-    """Count one view of a matter's guide at a kiosk of ``site``, in the caller's transaction.
+    """Count one view of a matter's guide at a kiosk of ``site``, in the caller's transaction,
+    on the site's business day (its cut-over from the directory snapshot).
 
     One statement: an insert of (day, site, matter) selected by the two codes through their
     unique indexes, adding one to the row when it exists.
@@ -50,7 +52,9 @@ def record_guide_view(
     Raises:
         NotFound: no such site or matter.
     """
-    day = business_date(now or utcnow())
+    known = recent_directory(session)
+    the_site = known.site(site)
+    day = business_date(now or utcnow(), known.cutover(the_site.id))
     dialect = session.get_bind().dialect.name
     insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
     chosen = (
@@ -63,7 +67,7 @@ def record_guide_view(
         .select_from(Site)
         .join(ServiceMatter, true())  # one row of each, found by their unique codes
         # (SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT: this is it.)
-        .where(Site.code == site, ServiceMatter.code == matter_code)
+        .where(Site.id == the_site.id, ServiceMatter.code == matter_code)
     )
     statement = (
         insert_(_VIEWS)
@@ -83,15 +87,17 @@ def _tickets(session: Session, first: date, last: date) -> dict[date, Counter[uu
     by_day: dict[date, Counter[uuid.UUID]] = {}
     if not site_ids:
         return by_day
+    # A ticket is for a matter or a 一件事 bundle (never both): either is asked for.
+    chosen = func.coalesce(Ticket.matter_id, Ticket.bundle_id)
     rows = session.execute(
-        select(Ticket.business_date, Ticket.matter_id, func.count())
+        select(Ticket.business_date, chosen, func.count())
         .where(
             Ticket.site_id.in_(site_ids),
             Ticket.business_date >= first,
             Ticket.business_date <= last,
-            Ticket.matter_id.is_not(None),
+            chosen.is_not(None),
         )
-        .group_by(Ticket.business_date, Ticket.matter_id)
+        .group_by(Ticket.business_date, chosen)
     )
     for day, matter_id, count in rows:
         if matter_id is not None:  # never, by the WHERE; for the type checker

@@ -195,18 +195,25 @@ def _matter_guide(session: Session, matter: ServiceMatter) -> MatterGuide:
     )
 
 
-def _bundle_guide(bundle: MatterBundle) -> MatterGuide:
-    matters = [item.matter for item in bundle.items]
-    departments = list(dict.fromkeys(m.department.name for m in matters))
+def bundle_materials(bundle: MatterBundle) -> tuple[dict[str, Any], ...]:
+    """A bundle's checklist: its combined list as published, else each member matter's own
+    groups under the matter's name (the guide and the ticket slip show the same)."""
     materials = [dict(g) for g in bundle.materials]
     if not materials:
-        # No combined list was published: each matter's own list, under its name.
-        for matter in matters:
+        for item in bundle.items:
+            matter = item.matter
             for group in matter.materials:
                 title = group.get("title")
                 materials.append(
                     dict(group) | {"title": f"{matter.name}：{title}" if title else matter.name}
                 )
+    return tuple(materials)
+
+
+def _bundle_guide(bundle: MatterBundle) -> MatterGuide:
+    matters = [item.matter for item in bundle.items]
+    departments = list(dict.fromkeys(m.department.name for m in matters))
+    materials = bundle_materials(bundle)
     return MatterGuide(
         kind=BUNDLE,
         code=bundle.code,
@@ -218,7 +225,7 @@ def _bundle_guide(bundle: MatterBundle) -> MatterGuide:
         location=bundle.location,
         hours=bundle.hours,
         conditions=bundle.conditions,
-        materials=tuple(materials),
+        materials=materials,
         steps=tuple(str(s) for s in bundle.steps),
         promised_limit_text=bundle.promised_limit_text,
         promised_limit_days=bundle.promised_limit_days,

@@ -49,11 +49,13 @@ class MatterHit:
     audience: str
     kind: str
     rank: int
+    bundle: bool = False  # a 一件事 bundle: opened as one guide, one queue
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
             "code": self.code,
+            "bundle": self.bundle,
             "name": self.name,
             "department": self.department,
             "department_code": self.department_code,
@@ -96,10 +98,16 @@ class Entry:
 
 
 def make_entry(
-    row: Any, sites: frozenset[str], *, aliases: Iterable[str] = (), details: Iterable[str] = ()
+    row: Any,
+    sites: frozenset[str],
+    *,
+    aliases: Iterable[str] = (),
+    details: Iterable[str] = (),
+    bundle: bool = False,
 ) -> Entry:
     """The entry of one catalog row (``id, code, name, queue_prefix, matter_type, audience,
-    life_events, department, department_code``); ``aliases`` and ``details`` folded."""
+    life_events, department, department_code``), a 一件事 bundle when ``bundle``;
+    ``aliases`` and ``details`` folded."""
     name_lc = fold(row.name)
     readings = name_readings(name_lc)
     joined, starts, initials = [], set(), []
@@ -122,6 +130,7 @@ def make_entry(
         audience=row.audience,
         kind="",
         rank=0,
+        bundle=bundle,
     )
     return Entry(
         id=row.id,

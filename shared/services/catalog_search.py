@@ -43,6 +43,11 @@ once ``limit`` hits are found, and step 2 a few integer operations. A mixed quer
 name has Latin letters, or a query of letters and digits, takes a plain one-pass scan
 instead (same results; a test checks the two agree).
 
+一件事 bundles are entries too (``MatterHit.bundle``): found by their own name like a
+matter, and through their matters' names and their materials as details, so 出生登记 lists
+the matter before the bundle that contains it; browsing by department or life event lists
+matters only (bundles have their own list).
+
 Freshness: :meth:`CatalogIndex.refresh_if_changed` rebuilds when the change feed has a
 ``catalog`` change the index has not seen (an import, or an alias import). It first compares
 the feed's newest revision (a primary-key lookup) and, only when that moved, reads the
@@ -78,6 +83,7 @@ from shared.models import (
     Site,
     matter_sites,
 )
+from shared.models.catalog import MatterBundle, MatterBundleItem, bundle_sites
 from shared.services.catalog_demand import DemandTally
 from shared.services.catalog_index import (
     Entry,
@@ -178,6 +184,7 @@ class CatalogIndex:
         self._last_check = 0.0
         self.build_seconds = 0.0
         self.builds = 0
+        self.bundles = 0  # how many entries are 一件事 bundles
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -271,6 +278,7 @@ class CatalogIndex:
             )
             for row in rows
         ]
+        entries += _bundle_entries(session)
         self._demand = self._tally.counts(session, self._clock())
         self._vocabulary = Vocabulary(synonyms, (a for names in aliases.values() for a in names))
         spoken: dict[str, dict[str, None]] = {}
@@ -292,6 +300,7 @@ class CatalogIndex:
             for code in entry.sites:
                 by_site.setdefault(code, []).append(entry)
         self._entries = entries
+        self.bundles = sum(1 for e in entries if e.hit.bundle)
         self._has_latin = any(c.isascii() and c.isalpha() for e in entries for c in e.name_lc)
         self._by_site = {code: tuple(items) for code, items in by_site.items()}
         syllables = frozenset(s for e in entries for v in e.syllables for s in v)
@@ -451,7 +460,8 @@ class CatalogIndex:
         found = [
             e
             for e in self._pool(site)
-            if (department is None or e.hit.department_code == department)
+            if not e.hit.bundle  # bundles are browsed as bundles (catalog_guide.list_bundles)
+            and (department is None or e.hit.department_code == department)
             and (life_event is None or life_event in e.life_events)
             and (audience is None or audience in e.hit.audience)
         ]
@@ -465,6 +475,76 @@ class CatalogIndex:
             for event in entry.life_events:
                 counts[event] = counts.get(event, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _bundle_entries(session: Session) -> list[Entry]:
+    """Active 一件事 bundles as entries: found by their own name; their matters' names and
+    the materials count as details (below a matter found by its name)."""
+    bundles = session.execute(
+        select(
+            MatterBundle.id,
+            MatterBundle.code,
+            MatterBundle.name,
+            MatterBundle.queue_prefix,
+            MatterBundle.materials,
+            Department.name.label("department"),
+            Department.code.label("department_code"),
+        )
+        .outerjoin(Department, Department.id == MatterBundle.department_id)
+        .where(MatterBundle.active.is_(True))
+    ).all()
+    if not bundles:
+        return []
+    sites: dict[Any, set[str]] = {}
+    for bundle_id, code in session.execute(
+        select(bundle_sites.c.bundle_id, Site.code).join(Site, Site.id == bundle_sites.c.site_id)
+    ):
+        sites.setdefault(bundle_id, set()).add(code)
+    members: dict[Any, list[tuple[str, str, str]]] = {}
+    for bundle_id, name, department, department_code in session.execute(
+        select(MatterBundleItem.bundle_id, ServiceMatter.name, Department.name, Department.code)
+        .join(ServiceMatter, ServiceMatter.id == MatterBundleItem.matter_id)
+        .join(Department, Department.id == ServiceMatter.department_id)
+        .order_by(MatterBundleItem.bundle_id, MatterBundleItem.position)
+    ):
+        members.setdefault(bundle_id, []).append((name, department, department_code))
+    entries = []
+    for row in bundles:
+        own = members.get(row.id, [])
+        # No lead department published: the members' departments, as the guide shows them.
+        department = row.department or "、".join(dict.fromkeys(m[1] for m in own))
+        plain = _BundleRow(
+            id=row.id,
+            code=row.code,
+            name=row.name,
+            queue_prefix=row.queue_prefix,
+            matter_type="一件事",
+            audience="",
+            life_events=(),
+            department=department,
+            department_code=row.department_code or "",
+        )
+        details = [fold(m[0]) for m in own] + [fold(m) for m in material_names(row.materials)]
+        details += [fold(d) for d in dict.fromkeys(m[1] for m in own)]
+        entries.append(
+            make_entry(plain, frozenset(sites.get(row.id, ())), details=details, bundle=True)
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class _BundleRow:
+    """A bundle in the shape of a catalog row (:func:`make_entry`)."""
+
+    id: Any
+    code: str
+    name: str
+    queue_prefix: str
+    matter_type: str
+    audience: str
+    life_events: tuple[str, ...]
+    department: str
+    department_code: str
 
 
 _NONE, _WEAK, _STRONG = 0, 1, 2
@@ -536,6 +616,7 @@ def _hit(entry: Entry, kind: str) -> MatterHit:
         audience=base.audience,
         kind=kind,
         rank=KIND_RANKS[kind],
+        bundle=base.bundle,
     )
 
 
@@ -564,7 +645,12 @@ def forget_indexes(urls: Iterable[str] | None = None) -> None:
 
 
 def search_matters(
-    session: Session, query: str, *, site: str | None = None, limit: int = 20
+    session: Session,
+    query: str,
+    *,
+    site: str | None = None,
+    limit: int = 20,
+    bundles: bool = True,
 ) -> list[MatterHit]:
     """Search the active catalog (see the module for matching, ranking and caching).
 
@@ -572,10 +658,15 @@ def search_matters(
         session: any session on the hall database (read-only is enough).
         query: Chinese (simplified or traditional, any words in any order), full pinyin,
             pinyin initials, a mix, or a code prefix.
-        site: only matters offered at this site code.
+        site: only matters (and 一件事 bundles) offered at this site code.
         limit: at most this many hits, best first.
+        bundles: include 一件事 bundles (``False`` where only a single matter will do).
     """
-    return index_for(session).search(query, site=site, limit=limit)
+    index = index_for(session)
+    if bundles:
+        return index.search(query, site=site, limit=limit)
+    hits = index.search(query, site=site, limit=limit + index.bundles)
+    return [hit for hit in hits if not hit.bundle][:limit]
 
 
 def refresh_catalog_demand(session: Session, now: datetime | None = None) -> bool:

@@ -143,10 +143,11 @@ def _choices(hits: Any) -> tuple[MatterChoice, ...]:
 def common_matters(
     session: Session, *, site: str | None, queries: tuple[str, ...] = COMMON_QUERIES
 ) -> tuple[MatterChoice, ...]:
-    """The matters home visits are most often for: the best hit of each query, once each."""
+    """The matters home visits are most often for: the best hit of each query, once each
+    (a request is for one matter, never a 一件事 bundle)."""
     seen: dict[str, MatterChoice] = {}
     for query in queries:
-        for choice in _choices(search_matters(session, query, site=site, limit=1)):
+        for choice in _choices(search_matters(session, query, site=site, limit=1, bundles=False)):
             seen.setdefault(choice.code, choice)
     return tuple(seen.values())
 
@@ -157,7 +158,7 @@ def find_matters(
     """Matters matching ``query`` (Chinese, pinyin or initials), best first."""
     if not query.strip():
         return ()
-    return _choices(search_matters(session, query, site=site, limit=limit))
+    return _choices(search_matters(session, query, site=site, limit=limit, bundles=False))
 
 
 def next_step_text(view: RequestView, response_minutes: int) -> str:

@@ -6,7 +6,6 @@ A real seeded SQLite file, the real catalog index and allocator; only the ticket
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -36,10 +35,6 @@ pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 OPTIONS = KioskOptions(**{**FAST.__dict__, "idle_ms": 60_000})
 WAIT = 10_000
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
-    reason="poppler-utils missing",
-)
 
 
 class FakePrinter:
@@ -240,7 +235,6 @@ def test_browse_by_life_event_and_department(
     assert visitor.kiosk.window.current_name == HOME
 
 
-@needs_poppler
 def test_print_guide_slip_reads_back(
     qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:

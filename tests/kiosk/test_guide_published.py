@@ -267,9 +267,8 @@ def test_real_guides_are_shown_as_published(
     shoot(qtbot, kiosk.window, "guide_real_taipei_elder_portrait")
 
 
-def test_a_bundle_is_browsed_and_shown_as_one_guide_with_one_queue(
-    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session], tmp_path: Path
-) -> None:
+def import_birth_bundle(factory: sessionmaker[Session], tmp_path: Path) -> None:
+    """新生儿出生一件事: three matters of three departments, one combined list, queue A."""
     members = ["420703000005", "420703000039", "420703000017"]  # 公安, 卫健, 医保
     write_catalog_file(
         tmp_path / "bundle.xlsx",
@@ -294,8 +293,14 @@ def test_a_bundle_is_browsed_and_shown_as_one_guide_with_one_queue(
             }
         ],
     )
-    with sqlite_factory.begin() as session:
+    with factory.begin() as session:
         assert import_catalog(session, tmp_path / "bundle.xlsx").bundles_inserted == ["YJS-BIRTH"]
+
+
+def test_a_bundle_is_browsed_and_shown_as_one_guide_with_one_queue(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    import_birth_bundle(sqlite_factory, tmp_path)
     kiosk = make_kiosk(sqlite_factory, OPTIONS)
     printer = SlipPrinter()
     kiosk.controller.ticket_flow.printer_factory = lambda _config: printer
@@ -323,7 +328,8 @@ def test_a_bundle_is_browsed_and_shown_as_one_guide_with_one_queue(
     assert shown[shown.index("到现场次数") + 1] == "最多跑一次"
     shoot(qtbot, kiosk.window, "guide_bundle")
 
-    # One queue: 取号办理 takes a ticket for the bundle's queue, with no single matter on it.
+    # One queue: 取号办理 takes a ticket for the bundle's queue; the slip lists the bundle and
+    # its combined materials, as the guide did.
     ticket_flow = kiosk.controller.ticket_flow
     with qtbot.waitSignal(ticket_flow.menu_loaded, timeout=WAIT):
         qtbot.mouseClick(page.take_button, Qt.MouseButton.LeftButton)
@@ -331,7 +337,38 @@ def test_a_bundle_is_browsed_and_shown_as_one_guide_with_one_queue(
     with qtbot.waitSignal(ticket_flow.print_finished, timeout=WAIT):
         qtbot.mouseClick(ticket_flow.confirm_screen.confirm_button, Qt.MouseButton.LeftButton)
     (ticket,) = printer.tickets
-    assert ticket.number.startswith("A")
+    assert ticket.number.startswith("A") and ticket.matter_name == "新生儿出生一件事"
+    printed = [e.text for e in ticket_layout(ticket) if isinstance(e, Text)]
+    assert "□ 出生医学证明（原件1份）" in printed and "□ 父母身份证" in printed
+
+
+def test_a_bundle_is_found_by_its_initials(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    import_birth_bundle(sqlite_factory, tmp_path)
+    kiosk = make_kiosk(sqlite_factory, OPTIONS)
+    flow = kiosk.controller.guide_flow
+    with qtbot.waitSignal(flow.index_ready, timeout=WAIT, raising=False):
+        pass
+    qtbot.mouseClick(kiosk.controller.home.tiles["guide"], Qt.MouseButton.LeftButton)
+    keys = flow.search_screen.keypad.keys
+    with qtbot.waitSignal(
+        flow.results_shown,
+        timeout=WAIT,
+        check_params_cb=lambda query, _hits: query == flow.search_screen.query,
+    ):
+        for letter in "XSECS":
+            qtbot.mouseClick(keys[letter], Qt.MouseButton.LeftButton)
+    button = flow.search_screen.results.buttons[0]
+    shoot(qtbot, kiosk.window, "guide_bundle_search")
+    # Said to be several matters together before it is opened.
+    assert button.text() == (
+        "新生儿出生一件事\n一件事联办 · 区公安分局、区卫生健康局、区医疗保障局 · A 区"
+    )
+    with qtbot.waitSignal(flow.page_shown, timeout=WAIT):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert flow.page_screen.name_label.text() == "新生儿出生一件事"
+    assert flow.page_screen.material_texts() == ["□ 出生医学证明（原件1份）", "□ 父母身份证"]
 
 
 def rg_item(name: str, quantity: str | None) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -228,7 +227,6 @@ def test_assistance_with_an_optional_phone_number(
     assert contact.phone.edit.text() == ""
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 def test_home_visit_end_to_end(
     qtbot: QtBot,
     make_kiosk: KioskMaker,

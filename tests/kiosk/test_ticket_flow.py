@@ -6,7 +6,6 @@ faked. Touches are real mouse clicks, counted, so "three touches from home" is c
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import uuid
 from collections.abc import Callable
@@ -127,7 +126,6 @@ def _fake_printer(kiosk: Kiosk, printer: FakePrinter) -> Callable[[dict[str, Any
     return make
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 def test_three_touches_from_home_to_a_printed_ticket(
     qtbot: QtBot,
     make_kiosk: KioskMaker,

@@ -34,7 +34,6 @@ from shared.services.ticket_codes import installation_secret, ticket_slip, verif
 from shared.services.tickets import issue_ticket, view
 
 OPEN = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in the hall
-needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler missing")
 
 
 @pytest.fixture
@@ -66,7 +65,6 @@ def _qr_from_pdf(pdf: Path, tmp_path: Path) -> list[str]:
         return [s.data.decode("ascii") for s in decode(image)]
 
 
-@needs_poppler
 def test_system_printer_draws_the_ticket_on_an_80mm_page(
     qapp: object, issued: tuple[TicketSlip, bytes], tmp_path: Path
 ) -> None:

@@ -3,7 +3,6 @@ print the guide slip, and issue a ticket for the matter through the desk's path.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -27,10 +26,6 @@ from tests.reception.conftest import OFFSCREEN_NOISE, SIGNAL_TIMEOUT_MS, ShellMa
 from tests.reception.desk_support import Console, console_on
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-    reason="poppler-utils missing",
-)
 __all__ = ["console_on"]
 
 
@@ -133,7 +128,6 @@ def test_guide_detail_and_issue_for_the_matter(
     assert page.message.text().startswith(f"已取号 {ticket.number}")
 
 
-@needs_poppler
 def test_print_guide_slip_from_the_console(
     qtbot: QtBot, console_on: Any, seeded_sqlite_url: str, tmp_path: Path
 ) -> None:

@@ -27,10 +27,6 @@ from tests.reception.desk_support import NEVER_OPEN, Console, console_on, ticket
 from tests.support.windows import open_windows
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-    reason="poppler-utils missing",
-)
 __all__ = ["console_on"]
 
 
@@ -128,7 +124,6 @@ def test_without_a_queue_nothing_is_issued(
     assert page.message.isVisible() and page.message.text() == "请先选择业务。"
 
 
-@needs_poppler
 def test_printed_and_reprinted_with_the_same_number_and_code(
     qtbot: QtBot, console_on: Any, seeded_sqlite_url: str, tmp_path: Path
 ) -> None:

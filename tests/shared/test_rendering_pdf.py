@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -20,11 +19,6 @@ from shared.rendering import TicketSlip, render_ticket_pdf, ticket_layout
 from shared.rendering.layout import Qr, Text
 from shared.rendering.pdf import CONTENT_WIDTH, PAGE_WIDTH, wrap
 from shared.rendering.ticket import FOOTER, wait_text
-
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-    reason="poppler-utils not installed",
-)
 
 PAYLOAD = "HT1.HR01.20240506.A001.3f9a2c"
 
@@ -91,7 +85,6 @@ def test_pdf_text_reads_back_with_pypdf(slip: TicketSlip) -> None:
         assert expected in lines
 
 
-@needs_poppler
 def test_pdf_text_reads_back_with_pdftotext(slip: TicketSlip, tmp_path: Path) -> None:
     lines = [line.strip() for line in _pdftotext(render_ticket_pdf(slip), tmp_path).splitlines()]
     for expected in EXPECTED_LINES:
@@ -111,7 +104,6 @@ def test_pdf_embeds_every_font_as_a_subset(slip: TicketSlip) -> None:
         assert "/ToUnicode" in font
 
 
-@needs_poppler
 def test_qr_code_decodes_to_the_payload(slip: TicketSlip, tmp_path: Path) -> None:
     from pyzbar.pyzbar import decode
 
@@ -206,7 +198,6 @@ def test_rendering_loads_no_qt() -> None:
     assert result.stdout.strip() == ""
 
 
-@needs_poppler
 def test_a_slip_issued_with_no_window_open_says_so(slip: TicketSlip, tmp_path: Path) -> None:
     """Issue #9: no window open — the paper says so (and the next opening when the hall is
     closed), never a wait range nor 即将叫号."""

@@ -50,6 +50,7 @@ class TicketPlan:
     staff_id: uuid.UUID | None
     now: datetime
     existing_id: uuid.UUID | None = None
+    bundle_id: uuid.UUID | None = None
 
 
 def _upsert(dialect: Any) -> Any:
@@ -99,6 +100,7 @@ def _writes(plan: TicketPlan, ticket_id: uuid.UUID) -> _Writes:
             "number": "",
             "priority": plan.priority,
             "matter_id": plan.matter_id,
+            "bundle_id": plan.bundle_id,
             "channel": plan.channel,
             "request_key": plan.request_key,
             "state": "issued",

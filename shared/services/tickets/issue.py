@@ -37,6 +37,7 @@ from shared.clock import business_date, to_local, utcnow
 from shared.db import create_read_session_factory
 from shared.errors import Conflict, NotFound, ValidationError
 from shared.models import ServiceMatter, Ticket
+from shared.models.catalog import MatterBundle
 from shared.models.tickets import PRIORITIES
 from shared.services.hours import HallState, state_from_hours
 from shared.services.tickets.allocate import TicketPlan, allocate_ticket
@@ -90,6 +91,9 @@ def plan_ticket(
 ) -> TicketPlan:
     """Check an issue and decide what to write; run it in a read transaction.
 
+    ``matter`` is the code of a matter or of a 一件事 bundle, chosen in 办事指南: the slip
+    lists its materials.
+
     Raises:
         ValidationError: a bad priority, channel or request key.
         NotFound: no such site, queue (or it no longer takes tickets) or matter.
@@ -109,26 +113,23 @@ def plan_ticket(
     }
     if request_key:
         row = session.execute(
-            select(Ticket.id, Ticket.queue_id, Ticket.business_date, Ticket.matter_id).where(
-                Ticket.site_id == the_site.id, Ticket.request_key == request_key
-            )
+            select(
+                Ticket.id, Ticket.queue_id, Ticket.business_date, Ticket.matter_id, Ticket.bundle_id
+            ).where(Ticket.site_id == the_site.id, Ticket.request_key == request_key)
         ).first()
         if row is not None:
-            ticket_id, queue_id, day, matter_id = row
+            ticket_id, queue_id, day, matter_id, bundle_id = row
             return TicketPlan(
                 queue_id=queue_id,
                 prefix=queue.strip().upper(),
                 business_date=day,
                 matter_id=matter_id,
+                bundle_id=bundle_id,
                 existing_id=ticket_id,
                 **common,
             )
     the_queue = known.queue(the_site, queue.strip().upper())
-    matter_id = None
-    if matter:
-        matter_id = session.scalar(select(ServiceMatter.id).where(ServiceMatter.code == matter))
-        if matter_id is None:
-            raise NotFound(f"no such matter: {matter}", "找不到该事项。")
+    matter_id, bundle_id = _matter_or_bundle(session, matter) if matter else (None, None)
     if channel == "kiosk" or not override_hours:
         state = hall_state_at(session, known, the_site.id, now)
         if not state.is_open:
@@ -138,8 +139,25 @@ def plan_ticket(
         prefix=the_queue.prefix,
         business_date=business_date(now, known.cutover(the_site.id)),
         matter_id=matter_id,
+        bundle_id=bundle_id,
         **common,
     )
+
+
+def _matter_or_bundle(session: Session, code: str) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """The matter with ``code``, else the 一件事 bundle (its ticket lists the bundle's
+    materials); each a look-up by a unique code.
+
+    Raises:
+        NotFound: neither has that code.
+    """
+    matter_id = session.scalar(select(ServiceMatter.id).where(ServiceMatter.code == code))
+    if matter_id is not None:
+        return matter_id, None
+    bundle_id = session.scalar(select(MatterBundle.id).where(MatterBundle.code == code))
+    if bundle_id is None:
+        raise NotFound(f"no such matter: {code}", "找不到该事项。")
+    return None, bundle_id
 
 
 def issue_ticket(

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from shared.errors import NotFound
 from shared.models import Queue, ServiceMatter, Site, Ticket, Window
+from shared.models.catalog import MatterBundle
+from shared.services.catalog_guide import bundle_materials
 from shared.services.tickets.directory import recent_directory
 from shared.services.waits import WaitEstimate, estimate_wait, people_ahead
 
@@ -98,6 +100,7 @@ def _view(
     cut: time | None,
 ) -> TicketView:
     matter = session.get(ServiceMatter, ticket.matter_id) if ticket.matter_id else None
+    chosen = _chosen(session, ticket, matter)
     window = session.get(Window, ticket.window_id) if ticket.window_id else None
     ahead = people_ahead(session, ticket) if ticket.state == "issued" else 0
     return TicketView(
@@ -115,13 +118,27 @@ def _view(
         issued_at=ticket.issued_at,
         people_ahead=ahead,
         wait=estimate_wait(session, queue, ahead, ticket.business_date, now, cut=cut),
-        matter_code=matter.code if matter else None,
-        matter_name=matter.name if matter else None,
-        materials=tuple(matter.materials) if matter else (),
+        matter_code=chosen[0],
+        matter_name=chosen[1],
+        materials=chosen[2],
         window_number=window.number if window else None,
         print_state=ticket.print_state,
         recall_count=ticket.recall_count,
     )
+
+
+def _chosen(
+    session: Session, ticket: Ticket, matter: ServiceMatter | None
+) -> tuple[str | None, str | None, tuple[dict[str, Any], ...]]:
+    """The code, name and checklist of what the visitor chose: a matter, a 一件事 bundle, or
+    nothing."""
+    if matter is not None:
+        return matter.code, matter.name, tuple(matter.materials)
+    if ticket.bundle_id is not None:
+        bundle = session.get(MatterBundle, ticket.bundle_id)
+        if bundle is not None:
+            return bundle.code, bundle.name, bundle_materials(bundle)
+    return None, None, ()
 
 
 def describe_ticket(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -121,7 +120,6 @@ def _pdf_text_and_codes(pdf: Path, tmp_path: Path) -> tuple[str, list[str]]:
     return "".join(text.split()), codes
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 def test_slip_pdf_opens_the_published_guide_or_says_what_its_code_is(
     seeded_sqlite_url: str, tmp_path: Path
 ) -> None:

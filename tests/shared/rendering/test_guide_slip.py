@@ -5,7 +5,6 @@ QR opens the published online guide, or its caption says it is only the matter's
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -29,11 +28,6 @@ from shared.rendering.guide_slip import (
 from shared.rendering.layout import Qr, Text
 from shared.services.catalog import get_guide
 from tests.support.guides import INVENTED, NOT_PUBLISHED, empty_guide, rich_guide
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-    reason="poppler-utils not installed",
-)
 
 URL = "https://zwfw.hubei.gov.cn/guide/4145482937"
 HALL = "华容区政务服务中心"

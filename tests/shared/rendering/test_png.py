@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 from sqlalchemy import select
@@ -20,11 +18,6 @@ from shared.rendering import TicketSlip, render_ticket_pdf, render_ticket_png, s
 from shared.services.ticket_codes import installation_secret, ticket_slip, verify_payload
 from shared.services.tickets import issue_ticket
 from tests.shared.rendering.conftest import PAYLOAD, SECRET
-
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-    reason="poppler-utils not installed",
-)
 
 
 def _png(data: bytes) -> Image.Image:
@@ -72,7 +65,6 @@ def test_png_qr_decodes_to_the_signed_payload(slip: TicketSlip) -> None:
     assert verify_payload(found[0], SECRET).number == "A001"
 
 
-@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools not installed")
 def test_png_qr_decodes_with_zbarimg(slip: TicketSlip, tmp_path: Path) -> None:
     path = tmp_path / "ticket.png"
     path.write_bytes(render_ticket_png(slip))
@@ -82,7 +74,6 @@ def test_png_qr_decodes_with_zbarimg(slip: TicketSlip, tmp_path: Path) -> None:
     assert result.stdout.strip() == PAYLOAD
 
 
-@needs_poppler
 def test_pdf_qr_decodes_to_the_signed_payload(slip: TicketSlip, tmp_path: Path) -> None:
     found = _decode(_pdf_page(render_ticket_pdf(slip), tmp_path))
     assert found == [PAYLOAD]
@@ -96,7 +87,6 @@ def test_png_without_qr_or_matter_is_shorter(slip: TicketSlip) -> None:
     assert _decode(bare) == []
 
 
-@needs_poppler
 def test_png_draws_what_the_pdf_draws(slip: TicketSlip, tmp_path: Path) -> None:
     # Same layout, same geometry: the two pages differ by rounding only.
     png = _png(render_ticket_png(slip))
@@ -118,7 +108,6 @@ def test_png_rendering_is_deterministic(slip: TicketSlip) -> None:
     assert render_ticket_png(slip) == render_ticket_png(slip)
 
 
-@needs_poppler
 def test_an_issued_ticket_renders_with_its_materials_and_a_code_that_verifies(
     seeded_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:

@@ -11,8 +11,9 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.errors import NotFound
-from shared.models import GuideViewCount, ServiceMatter
+from shared.models import GuideViewCount, ServiceMatter, Site
 from shared.services.catalog_demand import DemandTally, read_demand, record_guide_view
+from shared.services.settings import set_setting, site_by_code
 from shared.services.tickets import issue_ticket
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 10:00 in the hall
@@ -41,6 +42,26 @@ def test_a_view_is_counted_per_day_site_and_matter(seeded_factory: sessionmaker[
         ]
         found = read_demand(session, date(2026, 12, 7), date(2026, 12, 8))
         assert found[date(2026, 12, 7)][matter_id(session, "420703000003")] == 4
+
+
+def test_a_view_after_midnight_counts_on_the_sites_business_day(
+    seeded_factory: sessionmaker[Session],
+) -> None:
+    """The 24-hour zone's day ends at the site's cut-over, not at midnight."""
+    with seeded_factory.begin() as session:
+        site = site_by_code(session, "huarong")
+        set_setting(session, "business_day_cutover", "03:00", site.id)
+    small_hours = datetime(2026, 12, 7, 17, 30, tzinfo=UTC)  # 01:30 on the 8th in the hall
+    with seeded_factory.begin() as session:
+        record_guide_view(session, "huarong", "420703000003", small_hours)
+        record_guide_view(session, "wuhan-new-city", "420703000003", small_hours)
+    with seeded_factory() as session:
+        days = dict(
+            session.execute(
+                select(Site.code, GuideViewCount.day).join(Site, Site.id == GuideViewCount.site_id)
+            ).all()
+        )
+    assert days == {"huarong": date(2026, 12, 7), "wuhan-new-city": date(2026, 12, 8)}
 
 
 def test_an_unknown_site_or_matter_is_refused(seeded_factory: sessionmaker[Session]) -> None:

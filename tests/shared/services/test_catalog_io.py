@@ -21,10 +21,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.changes import latest_revision
-from shared.errors import ValidationError
-from shared.models import AuditEntry, Change, ServiceMatter, matter_sites
+from shared.errors import NotFound, ValidationError
+from shared.models import AuditEntry, Change, ServiceMatter, Ticket, matter_sites
 from shared.models.catalog import MATTER_TYPES, MatterBundle, MatterBundleItem, bundle_sites
-from shared.services.catalog import get_guide
+from shared.rendering.ticket import render_ticket_pdf, slip_from_view
+from shared.services.catalog import get_guide, index_for, search_matters
+from shared.services.catalog_demand import DemandTally
 from shared.services.catalog_files import MAX_FILE_BYTES, MAX_ROWS
 from shared.services.catalog_format import (
     BUNDLE_COLUMNS,
@@ -45,6 +47,8 @@ from shared.services.catalog_io import (
     write_catalog_file,
     write_template,
 )
+from shared.services.tickets import issue_ticket
+from tests.support.pdf import pdf_text
 
 HEADERS = [c.header for c in COLUMNS]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -351,11 +355,10 @@ def test_a_matter_with_no_published_code_gets_a_stable_derived_one(
     assert problem.message_zh == "事项编码：与第2行重复（索引号相同，或名称和部门相同）"
 
 
-def test_bundles_show_one_combined_guide(
-    seeded_factory: sessionmaker[Session], tmp_path: Path
-) -> None:
-    path = workbook(
-        tmp_path / "bundle.xlsx",
+def birth_bundle(path: Path) -> Path:
+    """新生儿出生一件事 across three departments (公安, 卫健, 医保), no combined list."""
+    return workbook(
+        path,
         {
             "事项": (MATTER_COLUMNS, []),
             "一件事": (
@@ -376,8 +379,13 @@ def test_bundles_show_one_combined_guide(
             ),
         },
     )
+
+
+def test_bundles_show_one_combined_guide(
+    seeded_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
     with seeded_factory.begin() as session:
-        result = import_catalog(session, path)
+        result = import_catalog(session, birth_bundle(tmp_path / "bundle.xlsx"))
     assert result.bundles_inserted == ["YJS-BIRTH"] and not result.inserted
     with seeded_factory() as session:
         guide = get_guide(session, "YJS-BIRTH")
@@ -391,6 +399,65 @@ def test_bundles_show_one_combined_guide(
     assert member.bundles == (("YJS-BIRTH", "新生儿出生一件事"),)
     with seeded_factory() as session:
         assert session.scalar(select(func.count()).select_from(MatterBundleItem)) == 3
+
+
+def test_a_bundle_is_found_by_search_and_its_ticket_lists_its_materials(
+    seeded_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with seeded_factory.begin() as session:
+        import_catalog(session, birth_bundle(tmp_path / "bundle.xlsx"))
+    with seeded_factory() as session:
+        # By its own name, like a matter; marked as a bundle for the screens.
+        (first, *_) = search_matters(session, "新生儿出生一件事", site="huarong")
+        assert (first.code, first.bundle, first.kind) == ("YJS-BIRTH", True, "prefix")
+        assert first.department == "区卫生健康局"  # the lead department, as published
+        assert search_matters(session, "xsecsyjs", site="huarong")[0].code == "YJS-BIRTH"
+        # By a member's name: the matter itself first, the bundle that contains it below.
+        found = search_matters(session, "出生医学证明", site="huarong")
+        codes = [hit.code for hit in found]
+        assert codes[0] == "420703000039" and "YJS-BIRTH" in codes
+        assert found[codes.index("YJS-BIRTH")].kind == "detail"
+        # Where only one matter will do (a home visit), and in browsing, no bundle.
+        no_bundles = search_matters(session, "新生儿出生一件事", site="huarong", bundles=False)
+        assert all(not hit.bundle for hit in no_bundles)
+        index = index_for(session)
+        assert all(not h.bundle for h in index.browse(site="huarong", life_event="出生"))
+        assert all(not h.bundle for h in index.browse(site="huarong", department="gaj"))
+        # Elsewhere it is not offered.
+        assert "YJS-BIRTH" not in [h.code for h in search_matters(session, "出生", site="xzk")]
+
+    # Its ticket carries the bundle: the slip's checklist is the bundle's, member by member.
+    with seeded_factory.begin() as session:
+        view = issue_ticket(
+            session,
+            site="huarong",
+            queue="A",
+            matter="YJS-BIRTH",
+            channel="desk",
+            override_hours=True,
+        )
+    assert (view.matter_code, view.matter_name) == ("YJS-BIRTH", "新生儿出生一件事")
+    with seeded_factory() as session:
+        guide = get_guide(session, "YJS-BIRTH")
+        ticket = session.get_one(Ticket, view.id)
+        assert ticket.bundle_id is not None and ticket.matter_id is None
+        assert view.materials == guide.materials and len(view.materials) >= 3
+        # Asked for: the bundle's demand counts its tickets.
+        bundle_id = session.scalar(select(MatterBundle.id).where(MatterBundle.code == "YJS-BIRTH"))
+        assert DemandTally().counts(session, view.issued_at).get(bundle_id) == 1
+    printed = pdf_text(render_ticket_pdf(slip_from_view(view)), tmp_path)
+    assert "办理事项：新生儿出生一件事" in printed and "请备齐以下材料" in printed
+    for member in guide.members:  # each matter's own list, under its name
+        assert member.name in printed
+    with seeded_factory.begin() as session, pytest.raises(NotFound):
+        issue_ticket(
+            session,
+            site="huarong",
+            queue="A",
+            matter="YJS-NONE",
+            channel="desk",
+            override_hours=True,
+        )
 
 
 # ---------------------------------------------------------------- refusals

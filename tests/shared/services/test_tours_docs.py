@@ -29,15 +29,9 @@ from shared.services.tours_docs import (
     verify_tour_code,
 )
 from tests.shared.services.test_tours import NINE, THURSDAY, book
+from tests.support.pdf import pdf_text
 
 ON_THE_DAY = NINE - dt.timedelta(minutes=20)
-
-
-def pdf_text(data: bytes, tmp_path: Path, layout: bool = False) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(data)
-    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
 def qr_payloads(data: bytes, tmp_path: Path) -> list[str]:
