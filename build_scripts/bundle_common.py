@@ -8,7 +8,7 @@ folders behind on crashes).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from PyInstaller.building.api import COLLECT, EXE, PYZ
 from PyInstaller.building.build_main import Analysis
@@ -56,6 +56,52 @@ QT_EXCLUDES = [
 # Development tools that must never end up in a hall's bundle.
 PY_EXCLUDES = ["tkinter", "pytest", "_pytest", "pytestqt", "mypy", "pypdf", "pyzbar", "IPython"]
 
+# The kiosk's on-screen keyboard (kiosk/keyboard.py) is Qt Virtual Keyboard in a QQuickWidget,
+# imported when first needed.
+KEYBOARD_IMPORTS = ["PySide6.QtQuickWidgets", "PySide6.QtQuick", "PySide6.QtQml"]
+# The QML modules it loads: its own imports (resources/keyboard/panel.qml), Qt's keyboard
+# with its layouts, styles and Pinyin engine, and what their qmldir files import or depend on.
+# PyInstaller's QtQml hook would ship every QML module of the wheel, with the libraries they
+# link (WebEngine, Quick3D…); build_scripts/hooks/hook-PySide6.QtQml.py keeps only these.
+QML_MODULES = (
+    "QtQml",
+    "QtQml/Models",
+    "QtQml/WorkerScript",
+    "QtQuick",
+    "QtQuick/Layouts",
+    "QtQuick/Window",
+    "Qt/labs/folderlistmodel",
+    "QtMultimedia",  # the keyboard's key sounds (QtMultimedia is shipped for the voice anyway)
+)
+QML_TREES = ("QtQuick/VirtualKeyboard",)  # with every module under it
+# Qt's input method for the keyboard: a plugin Qt loads by name (QT_IM_MODULE), not linked.
+KEYBOARD_PLUGIN = ("platforminputcontexts", "qtvirtualkeyboardplugin")
+
+
+def wanted_qml(dest_dir: str) -> bool:
+    """Whether a file PyInstaller would ship into ``dest_dir`` under Qt's ``qml`` folder
+    belongs to a QML module the kiosk loads (files elsewhere are not judged here)."""
+    parts = PurePosixPath(dest_dir.replace("\\", "/")).parts
+    if "qml" not in parts:
+        return True
+    module = "/".join(parts[parts.index("qml") + 1 :])
+    return (
+        module == ""
+        or module in QML_MODULES
+        or any(module == tree or module.startswith(tree + "/") for tree in QML_TREES)
+    )
+
+
+def _keyboard_binaries() -> list[tuple[str, str]]:
+    """Qt's virtual keyboard input-method plugin, where PySide6 keeps it."""
+    import PySide6
+    from PySide6.QtCore import QLibraryInfo
+
+    folder, name = KEYBOARD_PLUGIN
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)).resolve() / folder
+    dest = plugins.relative_to(Path(PySide6.__file__).resolve().parent.parent)
+    return [(str(path), dest.as_posix()) for path in sorted(plugins.glob(f"*{name}*"))]
+
 
 def _hidden_imports(app: str) -> list[str]:
     return [
@@ -77,6 +123,7 @@ def _hidden_imports(app: str) -> list[str]:
         "psycopg_binary",
         "logging.config",
         "tzdata",
+        *(KEYBOARD_IMPORTS if app == "kiosk" else []),
     ]
 
 
@@ -109,11 +156,15 @@ def _wanted(entry: tuple[str, ...]) -> bool:
 
 def build_bundle(name: str, entry: str) -> None:
     """Define the one-folder bundle ``dist/<name>/`` running ``build_scripts/<entry>``."""
+    app = entry.removeprefix("entry_").removesuffix(".py")
     analysis = Analysis(
         [str(HERE / entry)],
         pathex=[str(ROOT)],
+        binaries=_keyboard_binaries() if app == "kiosk" else [],
         datas=_datas(),
-        hiddenimports=_hidden_imports(entry.removeprefix("entry_").removesuffix(".py")),
+        hiddenimports=_hidden_imports(app),
+        # Our hooks first: hook-PySide6.QtQml.py ships only the QML the kiosk loads.
+        hookspath=[str(HERE / "hooks")],
         excludes=QT_EXCLUDES + PY_EXCLUDES,
         noarchive=False,
     )

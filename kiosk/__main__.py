@@ -23,12 +23,15 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.controller import KioskController, KioskOptions
 from kiosk.database import OpenDatabase
+from kiosk.keyboard import prepare_environment
 from kiosk.window import KioskWindow
 from shared.logs import configure_logging
 from shared.qt.theme import load_fonts
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
+
+    from shared.qt.announcer import Announcer
 
 WINDOWED_SIZE = (1280, 900)
 
@@ -41,23 +44,33 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--terminal", metavar="CODE", default="kiosk-01", help="terminal code")
     parser.add_argument("--windowed", action="store_true", help="a normal window (development)")
     parser.add_argument("--elder", action="store_true", help="start in 长辈模式")
+    parser.add_argument(
+        "--speech",
+        choices=("auto", "qt", "espeak", "off"),
+        default="auto",
+        help="voice guidance engine (auto: QtTextToSpeech, else espeak-ng, else silent)",
+    )
     parser.add_argument("--selftest", action="store_true", help="check the build and exit")
     return parser.parse_args(argv)
 
 
 def build_controller(
-    factory: sessionmaker[Session] | OpenDatabase, options: KioskOptions | None = None
+    factory: sessionmaker[Session] | OpenDatabase,
+    options: KioskOptions | None = None,
+    announcer: Announcer | None = None,
 ) -> KioskController:
-    """The kiosk window and its controller (not started); ``factory`` may be opened later."""
+    """The kiosk window and its controller (not started); ``factory`` may be opened later;
+    ``announcer`` speaks voice guidance (silent when ``None``)."""
     options = options or KioskOptions()
     window = KioskWindow(long_press_ms=options.long_press_ms)
-    return KioskController(window, factory, options)
+    return KioskController(window, factory, options, announcer=announcer)
 
 
 def build_window(session_factory: sessionmaker[Session]) -> QWidget:
     """The kiosk's main window for ``--selftest`` (every screen built, not started)."""
     controller = build_controller(session_factory)
     controller.build_screens()
+    controller.window.keyboard.check()  # Qt Quick, the keyboard's QML and Pinyin shipped
     return controller.window
 
 
@@ -85,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the kiosk until the admin exit."""
     args = parse_args(argv)
     configure_logging("kiosk")
+    prepare_environment()  # before any QApplication: Qt picks its input method at start-up
     if args.selftest:
         return _selftest()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -92,8 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("ServiceHall Kiosk")
     load_fonts(app)
     options = KioskOptions(site_code=args.site, terminal=args.terminal, elder=args.elder)
+    from shared.qt.announcer import create_announcer
+
     # The database is opened by the worker once the home screen shows.
-    controller = build_controller(OpenDatabase(args.db), options)
+    controller = build_controller(
+        OpenDatabase(args.db), options, create_announcer(mode=args.speech)
+    )
 
     def on_database_unusable(reason: str) -> None:
         # A bad URL: say so in one line, never a traceback.

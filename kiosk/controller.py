@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from kiosk.screens.priority import PriorityFlow
     from kiosk.screens.ticket import PrinterFactory, TicketFlow
     from shared.changes import ChangeRecord
+    from shared.qt.announcer import Announcer
     from shared.qt.feed import ChangeFeedWatcher
     from shared.services.home import KioskStatus
     from shared.services.kiosk_pin import PinCheck
@@ -107,7 +108,7 @@ class KioskOptions:
 def _apply_app_theme(elder: bool) -> Tokens:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    return apply_theme(app, elder)
+    return apply_theme(app, elder, kiosk=True)
 
 
 class KioskController(QObject):
@@ -145,9 +146,12 @@ class KioskController(QObject):
         clock: Clock = utcnow,
         apply_style: StyleApplier = _apply_app_theme,
         printer_factory: PrinterFactory | None = None,
+        announcer: Announcer | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
+        if announcer is not None:  # else silent: no speech engine is started in tests
+            window.guidance.set_announcer(announcer)
         self.options = options or KioskOptions()
         self._clock = clock
         self._apply_style = apply_style
@@ -159,6 +163,8 @@ class KioskController(QObject):
         self._waiting_choice: str | None = None
         self.elder = self.options.elder
         self.tokens = apply_style(self.elder)
+        window.guidance.set_elder(self.elder)
+        window.keyboard.set_tokens(self.tokens)
 
         # Opens, migrates and reads the first status on a worker of its own (no session
         # factory exists yet); retried there until the database answers.
@@ -259,12 +265,9 @@ class KioskController(QObject):
         )
 
     def _build_outage(self) -> QWidget:
-        return MessageScreen(
-            self.tr("暂停服务"),
-            self.tr("本机暂时无法使用，请到服务台办理。"),
-            self.tr("工作人员会为您办理，给您带来不便，敬请谅解。本机恢复后会自动回到首页。"),
-            with_home=False,
-        )
+        from kiosk.screens.outage import OutageScreen
+
+        return OutageScreen()
 
     def _build_ticket_flow(self) -> TicketFlow:
         if self._ticket_flow is None:
@@ -445,6 +448,7 @@ class KioskController(QObject):
         self._refreshing = False
         self.status = status
         self.home.set_status(status)
+        self.window.guidance.configure(status.voice, status.voice_volume)
         self._set_in_service(True)
         choice, self._waiting_choice = self._waiting_choice, None
         if choice is not None and self.window.current_name == STARTING:
@@ -514,8 +518,29 @@ class KioskController(QObject):
         self.set_elder(on)
 
     def on_window_screen_shown(self, name: str) -> None:
-        """Count idle time only away from the at-rest screens."""
+        """Count idle time only away from the at-rest screens; an outage says who can help."""
         self.idle.set_armed(name not in AT_REST)
+        if name == OUT_OF_SERVICE:
+            from kiosk.screens.outage import OutageScreen
+
+            screen = self.outage
+            assert isinstance(screen, OutageScreen)
+            status = self.status
+            hotline = status.hotline if status else "12345"
+            screen.set_help(self._staffed_now(), hotline, status.online_hall if status else "")
+
+    def _staffed_now(self) -> bool | None:
+        """Whether the hall's desk is staffed now, from the last status read (``None``: not
+        known — never read, or its next opening has passed since)."""
+        status = self.status
+        if status is None:
+            return None
+        now = self._clock()
+        if status.is_open:
+            return status.closes_at is None or now < status.closes_at
+        if status.next_opening is not None and now >= status.next_opening:
+            return None
+        return False
 
     def on_idle_warning_started(self, seconds: int) -> None:
         """Show the countdown."""
@@ -530,8 +555,10 @@ class KioskController(QObject):
         self.window.hide_idle_warning()
 
     def on_idle_timed_out(self) -> None:
-        """Nobody answered the countdown: home, in the mode the kiosk started in."""
+        """Nobody answered the countdown: home, in the mode the kiosk started in (and no
+        speech the next visitor did not ask for)."""
         self.window.hide_idle_warning()
+        self.window.guidance.set_asked(False)
         self.set_elder(self.options.elder)
         self.go_home()
 
@@ -636,6 +663,8 @@ class KioskController(QObject):
             self.elder = on
             self.tokens = self._apply_style(on)
         self.home.set_elder(on)
+        self.window.guidance.set_elder(on)
+        self.window.keyboard.set_tokens(self.tokens)
 
     def _set_in_service(self, in_service: bool) -> None:
         if in_service == self.in_service:

@@ -189,6 +189,10 @@ class IdleBanner(QFrame):
         """Show (or update) the countdown."""
         self.label.setText(self.tr("即将返回首页… {seconds}").format(seconds=seconds))
         self.card.setAccessibleName(self.label.text())
+        # The button takes focus while the banner shows: a screen reader says both.
+        self.button.setAccessibleDescription(
+            self.tr("{seconds} 秒后返回首页，如需继续请点此").format(seconds=seconds)
+        )
         if not self.isVisible():
             self.show()
         self.raise_()

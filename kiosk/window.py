@@ -27,9 +27,11 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShortcutEvent,
 )
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.guidance import Guidance, spoken_text
 from kiosk.idle import IdleBanner
+from kiosk.keyboard import OnScreenKeyboard
 
 HOME = "home"
 LONG_PRESS_MS = 3_000
@@ -43,6 +45,35 @@ EXIT_CHORDS = (
     QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Q),
     QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_W),
 )
+
+
+#: Label roles that are a screen's heading (the first visible one takes focus on entry).
+HEADING_ROLES = ("kiosk_heading", "title")
+
+
+def entry_target(screen: QWidget | None) -> QWidget | None:
+    """What takes focus when ``screen`` opens: its own choice (``entry_focus()``: the ticket
+    number, a request's reference), else its first visible heading, so a screen reader
+    announces where the visitor is, not the screen's bottom button."""
+    if screen is None:
+        return None
+    chooser = getattr(screen, "entry_focus", None)
+    if callable(chooser):
+        chosen = chooser()
+        if isinstance(chosen, QWidget) and chosen.isVisibleTo(screen):
+            return chosen
+    for label in screen.findChildren(QLabel):
+        if label.property("role") in HEADING_ROLES and label.text() and label.isVisibleTo(screen):
+            return label
+    return None
+
+
+def take_focus(widget: QWidget) -> None:
+    """Focus ``widget``, making a label focusable first (by Tab or a screen reader, never by a
+    tap, so a touch on a heading does nothing)."""
+    if widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+        widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class ExitKeyFilter(QObject):
@@ -116,10 +147,13 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack)
+        self.keyboard = OnScreenKeyboard(self, self.stack)  # under the stack, hidden until typing
         self._factories: dict[str, ScreenFactory] = {}
         self._screens: dict[str, QWidget] = {}
         self._current = ""
         self.idle_banner = IdleBanner(self)
+        self.guidance = Guidance(parent=self)
+        self._focus_before_warning: QWidget | None = None
         self.admin_corner = AdminCorner(long_press_ms, self)
         self._exit_allowed = False
         self._exit_keys = ExitKeyFilter(self)
@@ -175,11 +209,15 @@ class KioskWindow(QWidget):
         return widget
 
     def show_screen(self, name: str) -> QWidget:
-        """Make ``name`` the current screen; returns it."""
+        """Make ``name`` the current screen, its heading (or its result) focused; returns it."""
         widget = self.screen(name)
         self.stack.setCurrentWidget(widget)
         self._current = name
-        self.idle_banner.hide()
+        self.hide_idle_warning()
+        target = entry_target(widget)
+        if target is not None:
+            take_focus(target)
+            self.guidance.speak(spoken_text(target))
         self.screen_shown.emit(name)
         return widget
 
@@ -204,10 +242,24 @@ class KioskWindow(QWidget):
         self.admin_corner.raise_()
 
     def show_idle_warning(self, seconds: int) -> None:
-        """Show or update the countdown banner."""
+        """Show or update the countdown banner; it takes focus (a screen reader says it) and
+        gives it back when it goes."""
+        if not self.idle_banner.isVisible():
+            self._focus_before_warning = self.focusWidget()
+            self.guidance.speak(self.tr("即将返回首页，如需继续，请点继续使用"))
         self.idle_banner.show_seconds(seconds)
         self._place_overlays()
+        take_focus(self.idle_banner.button)
 
     def hide_idle_warning(self) -> None:
-        """Hide the countdown banner."""
+        """Hide the countdown banner; focus goes back where it was (never lost)."""
+        if not self.idle_banner.isVisible():
+            return
         self.idle_banner.hide()
+        before, self._focus_before_warning = self._focus_before_warning, None
+        if before is not None and before.isVisible():
+            take_focus(before)
+        else:
+            target = entry_target(self.stack.currentWidget())
+            if target is not None:
+                take_focus(target)

@@ -11,8 +11,10 @@ run_pkgs=(
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libpulse0 libegl1 libgl1
   libfontconfig1 libdbus-1-3 fonts-wqy-microhei espeak-ng
+  libgssapi-krb5-2  # Qt Network, which Qt Quick (the on-screen keyboard) links
 )
-test_pkgs=(postgresql xvfb xauth zbar-tools libzbar0 poppler-utils)
+test_pkgs=(postgresql xvfb xauth zbar-tools libzbar0 poppler-utils
+  at-spi2-core dbus-x11 python3-pyatspi gir1.2-atspi-2.0)
 pkgs=("${run_pkgs[@]}")
 [ "$profile" = test ] && pkgs+=("${test_pkgs[@]}")
 python3 -c 'import ensurepip, venv' 2>/dev/null || pkgs+=(python3-venv python3-pip)

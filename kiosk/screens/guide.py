@@ -235,6 +235,13 @@ class GuideFlow(QObject):
                 self._submit_search()
             return  # stale: dropped
         self.search_screen.set_results(query, hits)
+        # Echoed: focus stays on the keypad, so the letters and the count are announced.
+        letters = " ".join(query.upper())
+        if hits:
+            echo = _tr("已输入 {letters}，找到 {n} 个事项").format(letters=letters, n=len(hits))
+        else:
+            echo = _tr("已输入 {letters}，没有找到事项").format(letters=letters)
+        self.window.guidance.announce(self.search_screen, echo)
         self.results_shown.emit(query, hits)
 
     def on_search_failed(self, exc: BaseException) -> None:

@@ -1,6 +1,9 @@
 """办事指南, browsing: life events (个人 and 法人) or departments as big buttons, then the
 matters of the one chosen as a paged list. The site's catalog only (the flow loads it).
 
+Each life event and 一件事 button carries a pictogram before its words (issue #12); a hall's
+own life event, not in :data:`EVENT_PICTOGRAMS`, gets a general one.
+
 Signals of :class:`GuideBrowseScreen`:
     category_chosen(str, str): ``("event", 出生)``, ``("department", <code>)`` or
         ``("bundle", <code>)`` (a 一件事, opened as one guide).
@@ -28,10 +31,33 @@ from PySide6.QtWidgets import (
 
 from kiosk.screens.common import home_button, wrapped_label
 from kiosk.screens.guide_results import MatterList, nav_button
+from shared.qt.icons import add_pictogram
 
 if TYPE_CHECKING:
     from shared.services.catalog import MatterHit
     from shared.services.catalog_page import BrowseMenu
+
+
+# The life events of shared.services.catalog_page (PERSONAL_EVENTS, BUSINESS_EVENTS).
+EVENT_PICTOGRAMS = {
+    "出生": "mood-kid",
+    "上学": "school",
+    "就业": "briefcase",
+    "婚育": "hearts",
+    "住房": "home",
+    "社保": "shield-heart",
+    "养老": "old",
+    "出入境": "plane",
+    "身后事": "flower",
+    "开办": "building-store",
+    "经营": "coin-yuan",
+    "变更": "edit",
+    "注销": "file-x",
+}
+OTHER_EVENT_PICTOGRAM = "category"
+BUNDLE_PICTOGRAM = "files"
+# Beside the button's words, in ems of them (it grows with 长辈模式): 56 px beside 32 px.
+CHOICE_PICTOGRAM_EM = 1.75
 
 
 def _tr(text: str) -> str:
@@ -182,6 +208,8 @@ class GuideBrowseScreen(QWidget):
                         event,
                         _tr("{event}，{n} 项").format(event=event, n=count),
                     )
+                    pictogram = EVENT_PICTOGRAMS.get(event, OTHER_EVENT_PICTOGRAM)
+                    add_pictogram(button, pictogram, CHOICE_PICTOGRAM_EM)
                     self.choice_grid.addWidget(button, row + index // columns, index % columns)
                     button.show()
                     self.choices[event] = button
@@ -203,6 +231,7 @@ class GuideBrowseScreen(QWidget):
                             name=bundle.name, n=bundle.matters
                         ),
                     )
+                    add_pictogram(button, BUNDLE_PICTOGRAM, CHOICE_PICTOGRAM_EM)
                     self.choice_grid.addWidget(button, row + index // columns, index % columns)
                     button.show()
                     self.choices[f"bundle:{bundle.code}"] = button

@@ -3,8 +3,14 @@ entrance and the kiosk, and the windows that handle the matter on screen highlig
 
 Drawn with ``QPainter`` from each window's ``map_x``/``map_y`` (fractions of the hall's width
 and depth), so a hall that moves its counters only edits its windows; no image to keep in
-step. Colours come from the one stylesheet (``qproperty-*`` on ``#hallMap``), so elder mode's
-darker palette applies when the kiosk switches.
+step. Colours and the smallest text size come from the one stylesheet (``qproperty-*`` on
+``#hallMap``), so elder mode's darker palette and larger text apply when the kiosk switches.
+
+Text is never shrunk below that size to fit (issue #12: numbers of ~10 px could not be read).
+When the counters stand too close for every number at that size, the windows to go to keep
+theirs — a run of neighbours as one range, 19–22 — and the others are numbered only where a
+label has room (the first, the last, every fifth first), each on a plate so it reads where it
+overhangs its counter.
 """
 
 from __future__ import annotations
@@ -13,15 +19,18 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Property, QCoreApplication, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from shared.qt.theme import NORMAL
+from shared.qt.theme import KIOSK
 
 if TYPE_CHECKING:
-    from shared.services.catalog_page import MapWindow
+    from shared.services.wayfinding import MapWindow
 
 ASPECT = 0.62  # the hall's depth over its width
+# Room around a number on its plate, and between two plates, in px.
+PLATE_PAD = 4.0
+PLATE_GAP = 10.0
 
 
 def _tr(text: str) -> str:
@@ -37,16 +46,17 @@ class HallMap(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumSize(320, 200)
         self.windows: tuple[MapWindow, ...] = ()
+        self._label_px = KIOSK.min_label_px
         self._colors = {
-            "surface": QColor(NORMAL.surface),
-            "floor": QColor(NORMAL.bg),
-            "ink": QColor(NORMAL.text),
-            "muted": QColor(NORMAL.muted),
-            "line": QColor(NORMAL.border),
-            "mark": QColor(NORMAL.primary),
-            "mark_text": QColor(NORMAL.primary_text),
-            "serve": QColor(NORMAL.accent),
-            "ring": QColor(NORMAL.focus),
+            "surface": QColor(KIOSK.surface),
+            "floor": QColor(KIOSK.bg),
+            "ink": QColor(KIOSK.text),
+            "muted": QColor(KIOSK.muted),
+            "line": QColor(KIOSK.border),
+            "mark": QColor(KIOSK.primary),
+            "mark_text": QColor(KIOSK.primary_text),
+            "serve": QColor(KIOSK.accent),
+            "ring": QColor(KIOSK.focus),
         }
 
     def set_windows(self, windows: Sequence[MapWindow], where: str) -> None:
@@ -83,6 +93,16 @@ class HallMap(QWidget):
     ringColor = Property(QColor, _getter("ring"), _setter("ring"))
     del _getter, _setter
 
+    def _get_label_px(self) -> int:
+        return self._label_px
+
+    def _set_label_px(self, value: int) -> None:
+        self._label_px = int(value)
+        self.update()
+
+    #: The smallest text the map draws, in px (the mode's ``min_label_px``, from the stylesheet).
+    labelPx = Property(int, _get_label_px, _set_label_px)
+
     def hasHeightForWidth(self) -> bool:
         return True
 
@@ -111,27 +131,35 @@ class HallMap(QWidget):
 
         # The counters' line along the back wall.
         count = max(1, len(self.windows))
-        box_w = min(hall.width() / count * 0.86, 64.0)
-        box_h = max(min(hall.height() * 0.16, 56.0), 24.0)
+        floor = self._label_px
         font = QFont(self.font())
-        font.setPixelSize(max(10, int(min(box_w * 0.5, box_h * 0.45))))
         font.setBold(True)
+        box_w = min(hall.width() / count * 0.86, 64.0)
+        font.setPixelSize(max(floor, int(min(box_w * 0.5, hall.height() * 0.16 * 0.45))))
+        metrics = QFontMetricsF(font)
+        box_h = max(min(hall.height() * 0.16, 56.0), metrics.height() + 4)
         painter.setFont(font)
+        boxes = {}
         for window in self.windows:
             cx = hall.left() + window.x * hall.width()
             cy = hall.top() + window.y * hall.height()
             box = QRectF(cx - box_w / 2, cy - box_h / 2, box_w, box_h)
+            boxes[window.number] = box
             if window.serves:
                 painter.setPen(QPen(c("ring"), 4))
                 painter.setBrush(c("serve"))
-                text = c("mark_text")
             else:
                 painter.setPen(QPen(c("line"), 1))
                 painter.setBrush(c("floor"))
-                text = c("ink")
             painter.drawRect(box)
-            painter.setPen(text)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(window.number))
+        fits = all(self._fits(str(w.number), box_w, metrics) for w in self.windows)
+        for text, rect, serves, plate in self._number_labels(boxes, metrics, fits):
+            if plate:
+                painter.setPen(QPen(c("ring"), 4) if serves else QPen(c("line"), 2))
+                painter.setBrush(c("serve") if serves else c("surface"))
+                painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(c("mark_text") if serves else c("ink"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
         serving = [w for w in self.windows if w.serves]
         if serving:
@@ -139,7 +167,7 @@ class HallMap(QWidget):
             xs = [hall.left() + w.x * hall.width() for w in serving]
             y = hall.top() + max(w.y for w in serving) * hall.height() + box_h / 2
             callout = QFont(self.font())
-            callout.setPixelSize(max(14, int(hall.height() * 0.075)))
+            callout.setPixelSize(max(floor, int(hall.height() * 0.075)))
             callout.setBold(True)
             painter.setFont(callout)
             painter.setPen(c("serve"))
@@ -147,13 +175,13 @@ class HallMap(QWidget):
                 min(xs) - hall.width() * 0.2,
                 y + 4,
                 max(xs) - min(xs) + hall.width() * 0.4,
-                hall.height() * 0.12,
+                max(hall.height() * 0.12, QFontMetricsF(callout).height() + 4),
             )
             span = span.intersected(hall)
             painter.drawText(span, Qt.AlignmentFlag.AlignCenter, _tr("↑ 请到这里"))
 
         label = QFont(self.font())
-        label.setPixelSize(max(14, int(hall.height() * 0.07)))
+        label.setPixelSize(max(floor, int(hall.height() * 0.07)))
         painter.setFont(label)
         painter.setPen(c("ink"))
         # The waiting area, the kiosk ("you are here") and the entrance, front to back.
@@ -192,3 +220,66 @@ class HallMap(QWidget):
         painter.setPen(c("ink"))
         painter.drawText(door, Qt.AlignmentFlag.AlignCenter, _tr("入口"))
         painter.end()
+
+    def _number_labels(
+        self, boxes: dict[int, QRectF], metrics: QFontMetricsF, fits: bool
+    ) -> list[tuple[str, QRectF, bool, bool]]:
+        """The numbers to draw, none overlapping another: (text, rectangle, serves, plate).
+
+        A number that fits its counter is drawn in it; one that does not, on a plate.
+        """
+        if fits:
+            return [(str(w.number), boxes[w.number], w.serves, False) for w in self.windows]
+        by_x = sorted(self.windows, key=lambda w: (w.y, w.x))
+        wanted: list[tuple[str, QRectF, bool, bool]] = []
+        # The windows to go to first: a run of neighbours on one line as one range, on a
+        # plate as tall as the counters so the run reads as one highlighted block.
+        run: list[MapWindow] = []
+        for window in [*by_x, None]:
+            if (
+                window is not None
+                and window.serves
+                and (not run or (window.number == run[-1].number + 1 and window.y == run[-1].y))
+            ):
+                run.append(window)
+                continue
+            if run:
+                text = str(run[0].number) if len(run) == 1 else f"{run[0].number}–{run[-1].number}"
+                span = boxes[run[0].number].united(boxes[run[-1].number])
+                rect = self._plate(text, span, metrics, tall=True)
+                wanted.append((text, rect, True, len(run) > 1 or rect.width() > span.width()))
+            run = [window] if window is not None and window.serves else []
+        # Then the others, where there is room: the ends, every fifth, the rest.
+        others = [w for w in by_x if not w.serves]
+        if others:
+            ends = {others[0].number, others[-1].number}
+            others.sort(key=lambda w: (w.number not in ends, w.number % 5 != 0, w.number))
+        for window in others:
+            text = str(window.number)
+            box = boxes[window.number]
+            if self._fits(text, box.width(), metrics):
+                wanted.append((text, box, False, False))
+            else:
+                wanted.append((text, self._plate(text, box, metrics), False, True))
+        placed: list[tuple[str, QRectF, bool, bool]] = []
+        for text, rect, serves, on_plate in wanted:
+            room = rect.adjusted(-PLATE_GAP / 2, 0, PLATE_GAP / 2, 0)
+            if serves or not any(room.intersects(other) for _, other, _, _ in placed):
+                placed.append((text, rect, serves, on_plate))
+        return placed
+
+    @staticmethod
+    def _fits(text: str, width: float, metrics: QFontMetricsF) -> bool:
+        """Whether ``text`` reads inside a counter ``width`` wide (a margin on each side)."""
+        return metrics.horizontalAdvance(text) + 2 * PLATE_PAD <= width
+
+    @staticmethod
+    def _plate(text: str, over: QRectF, metrics: QFontMetricsF, tall: bool = False) -> QRectF:
+        """A plate for ``text`` centred on ``over``, at least as wide as the text needs (and
+        as tall as ``over`` when ``tall``)."""
+        width = max(metrics.horizontalAdvance(text) + 2 * PLATE_PAD, over.width())
+        height = metrics.height() + PLATE_PAD
+        if tall:
+            height = max(height, over.height())
+        centre = over.center()
+        return QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)

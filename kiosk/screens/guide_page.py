@@ -39,7 +39,7 @@ from kiosk.screens.common import home_button, wrapped_label
 from kiosk.screens.guide_map import HallMap
 from kiosk.screens.guide_results import nav_button
 
-ASK_AT_DESK = "请到咨询引导台询问"  # as shared.services.catalog_page says it
+ASK_AT_DESK = "请到咨询引导台询问"  # as shared.services.wayfinding says it
 
 if TYPE_CHECKING:
     from shared.services.catalog_page import GuidePage
@@ -128,6 +128,9 @@ class GuidePageScreen(QWidget):
         self.scroll_area.setProperty("role", "guide_scroll")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Named for a screen reader (the walk found both unnamed).
+        self.scroll_area.setAccessibleName(_tr("办事指南内容"))
+        self.scroll_area.verticalScrollBar().setAccessibleName(_tr("办事指南滚动条"))
         self.content = QWidget()
         self.content.setProperty("role", "guide_body")
         self.sections = QVBoxLayout(self.content)

@@ -4,6 +4,10 @@ and how many people wait. A view only: it shows what it is given and says what w
 It is the kiosk's first screen, usable before the database is (spec §12): until the first
 status arrives the hall's state says 正在读取…. So this module imports Qt and the kiosk's own
 modules only; the status type is imported for type checking alone.
+
+Each tile carries a pictogram above its words (issue #12). Out of hours the 取号 tile says so
+before anyone taps it: 暂停取号, when tickets start again, greyed with a crossed-out ticket; it
+stays tappable so a tap explains, while the other tiles (the 24-hour zone) stay as they are.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.screens.names import GUIDE, PRIORITY, RATING, TICKET
 from shared.clock import to_local
+from shared.qt.icons import Pictogram
 
 if TYPE_CHECKING:
     # Types only: the home screen is shown before the data layer is imported (spec §12).
@@ -34,11 +39,25 @@ if TYPE_CHECKING:
 
 NAME = "home"
 
+# A tile's pictogram, in ems of its body text (it grows with 长辈模式): 64 px beside the
+# kiosk's 24 px text.
+TILE_PICTOGRAM_EM = 8 / 3
+PICTOGRAMS = {
+    TICKET: "ticket",
+    GUIDE: "book",
+    PRIORITY: "heart-handshake",
+    RATING: "thumb-up",
+}
+# The 取号 tile out of hours: a crossed-out ticket.
+CLOSED_PICTOGRAM = "ticket-off"
+
 
 class Tile(QPushButton):
-    """A big choice: a title and a one-line explanation, both inside one button."""
+    """A big choice: a pictogram, a title and a one-line explanation, all inside one button."""
 
-    def __init__(self, title: str, caption: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, caption: str, pictogram: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setProperty("role", "kiosk_tile")
         self.setAccessibleName(title)
@@ -46,19 +65,42 @@ class Tile(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
+        self.pictogram = Pictogram(pictogram, TILE_PICTOGRAM_EM)
         self.title_label = QLabel(title)
         self.title_label.setProperty("role", "tile_title")
         self.caption_label = QLabel(caption)
         self.caption_label.setProperty("role", "tile_caption")
         self.caption_label.setWordWrap(True)
-        for label in (self.title_label, self.caption_label):
+        for label in (self.pictogram, self.title_label, self.caption_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             # The button takes every touch, wherever on it.
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout.addStretch(1)
+        layout.addWidget(self.pictogram)
         layout.addWidget(self.title_label)
         layout.addWidget(self.caption_label)
         layout.addStretch(1)
+
+    @property
+    def closed(self) -> bool:
+        """True while the tile shows its choice as not available now."""
+        return self.property("state") == "closed"
+
+    def show_words(self, title: str, caption: str, pictogram: str, *, closed: bool) -> None:
+        """Say something else on the tile, to the eye and to a screen reader alike; a
+        ``closed`` tile is greyed by the stylesheet (``state="closed"``)."""
+        self.title_label.setText(title)
+        self.caption_label.setText(caption)
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(caption)
+        self.pictogram.set_name(pictogram)
+        if closed != self.closed:
+            self.setProperty("state", "closed" if closed else "")
+            # Rules that match on an ancestor's property need the children re-styled too.
+            for widget in (self, *self.findChildren(QWidget)):
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+                widget.update()
 
 
 class HomeScreen(QWidget):
@@ -133,8 +175,9 @@ class HomeScreen(QWidget):
             (PRIORITY, self.tr("优先服务"), self.tr("老年人、残疾人、孕妇等优先办理")),
             (RATING, self.tr("评价"), self.tr("对我们的服务进行评价")),
         ]
+        self._ticket_words = (choices[0][1], choices[0][2])
         for index, (name, title, caption) in enumerate(choices):
-            tile = Tile(title, caption)
+            tile = Tile(title, caption, PICTOGRAMS[name])
             tile.setObjectName(f"tile_{name}")
             tile.clicked.connect(lambda _checked=False, n=name: self.choice_selected.emit(n))
             grid.addWidget(tile, index // 2, index % 2)
@@ -201,10 +244,14 @@ class HomeScreen(QWidget):
         )
 
     def set_status(self, status: KioskStatus) -> None:
-        """Show the site, the hall's state and the waiting count."""
+        """Show the site, the hall's state, the waiting count and whether tickets are issued.
+
+        Tickets are issued exactly while the hall is in an opening session (the allocator
+        checks the same hours), so a closed hall turns the 取号 tile to 暂停取号 with the
+        next opening.
+        """
         self.site_label.setText(status.site_name)
         self.waiting_label.setText(self.tr("当前等候 {count} 人").format(count=status.waiting))
-        now = to_local(status.now)
         if status.is_open:
             self.state_label.setText(self.tr("营业中"))
             closes = to_local(status.closes_at) if status.closes_at else None
@@ -213,23 +260,37 @@ class HomeScreen(QWidget):
                 if closes
                 else ""
             )
+            self._show_tickets_open()
             return
+        now = to_local(status.now)
         opening = to_local(status.next_opening) if status.next_opening else None
         if opening is None:
             self.state_label.setText(self.tr("暂停办理"))
             self.hours_label.setText(self.tr("开放时间请咨询服务台"))
+            self._show_tickets_closed(self.tr("取号时间请咨询服务台"))
             return
         at = opening.strftime("%H:%M")
         if opening.date() == now.date():
+            when = self.tr("今天 {time}").format(time=at)
             self.state_label.setText(self.tr("休息中"))
-            self.hours_label.setText(self.tr("今天 {time} 开始办理").format(time=at))
+            self.hours_label.setText(self.tr("{when} 开始办理").format(when=when))
         elif opening.date() == now.date() + timedelta(days=1):
+            when = self.tr("明天 {time}").format(time=at)
             self.state_label.setText(self.tr("已下班"))
-            self.hours_label.setText(self.tr("今日已下班，明天 {time} 开始办理").format(time=at))
+            self.hours_label.setText(self.tr("今日已下班，{when} 开始办理").format(when=when))
         else:
-            self.state_label.setText(self.tr("已下班"))
-            self.hours_label.setText(
-                self.tr("今日已下班，{month}月{day}日 {time} 开始办理").format(
-                    month=opening.month, day=opening.day, time=at
-                )
+            when = self.tr("{month}月{day}日 {time}").format(
+                month=opening.month, day=opening.day, time=at
             )
+            self.state_label.setText(self.tr("已下班"))
+            self.hours_label.setText(self.tr("今日已下班，{when} 开始办理").format(when=when))
+        self._show_tickets_closed(self.tr("{when} 开始取号").format(when=when))
+
+    def _show_tickets_open(self) -> None:
+        title, caption = self._ticket_words
+        self.tiles[TICKET].show_words(title, caption, PICTOGRAMS[TICKET], closed=False)
+        self.hint_label.setText(self.tr("请点击您要办理的事项"))
+
+    def _show_tickets_closed(self, caption: str) -> None:
+        self.tiles[TICKET].show_words(self.tr("暂停取号"), caption, CLOSED_PICTOGRAM, closed=True)
+        self.hint_label.setText(self.tr("现在暂停取号；办事指南、优先服务和评价仍可使用"))

@@ -1,9 +1,12 @@
 """优先服务 screens that take personal data: contact details with a big number pad, the
 matter of a home visit, and its day and half-day.
 
-The kiosk has no Chinese input method of its own: the phone number has an on-screen keypad;
-name and address take a USB keyboard or the system's input method, and a visitor who cannot
-type presses 「不方便输入？请工作人员帮忙」, which calls an assistant to the kiosk instead.
+Name, address and the matter search are typed with the kiosk's on-screen keyboard
+(:mod:`kiosk.keyboard`: pinyin with candidate characters), which comes up at the bottom of the
+window when such a field is touched; the fields scroll above it and the buttons stay in view.
+The phone number has its own big keypad, which makes way while the keyboard is up (one pad at a
+time). A visitor who cannot type presses 「不方便输入？请工作人员帮忙」, which calls an
+assistant to the kiosk instead.
 
 Every field is checked as the visitor goes by a ``validator(field, value) -> message | None``
 the flow gives (the service's :func:`~shared.services.priority_rules.validate_field`); a
@@ -35,17 +38,21 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
+    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from kiosk.keyboard import OnScreenKeyboard, keyboard_of, use_keyboard
 from kiosk.screens.common import wrapped_label
 from kiosk.screens.priority_views import NavRow, action_button
 
@@ -77,6 +84,21 @@ def _error_label(name: str) -> QLabel:
     label.setWordWrap(True)
     label.setVisible(False)
     return label
+
+
+def _scroll_area(name: str, content: QWidget, accessible: str) -> QScrollArea:
+    """A frameless vertical scroll area around ``content``: what does not fit above the
+    on-screen keyboard scrolls (the keyboard brings the field being typed into in view)."""
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setAccessibleName(accessible)
+    area.verticalScrollBar().setAccessibleName(_tr("{what}滚动条").format(what=accessible))
+    area.setWidget(content)
+    return area
 
 
 class Field:
@@ -167,13 +189,21 @@ class ContactScreen(QWidget):
         layout.addWidget(self.title_label)
         # How to type each field is said in the field itself (the screen has no room to spare
         # in 长辈模式 at 1080 px).
-        self.name = Field("name", _tr("姓名"), _tr("用键盘输入，例如：张三"), 30)
+        self.name = Field("name", _tr("姓名"), _tr("点此输入，例如：张三"), 30)
         self.phone = Field("phone", _tr("手机号码"), _tr("请点数字键，输入11位手机号"), 11)
-        self.address = Field("address", _tr("上门地址"), _tr("用键盘输入，写到门牌号"), 200)
+        self.address = Field("address", _tr("上门地址"), _tr("点此输入，写到门牌号"), 200)
         self.fields = (self.name, self.phone, self.address)
-        # Landscape: the fields with the buttons under them, the keypad beside; portrait:
-        # fields, keypad, buttons, one under the other (see resizeEvent).
-        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        use_keyboard(self.name.edit)
+        use_keyboard(self.address.edit)
+        # The phone number has its own big keypad: no second, smaller pad for it.
+        self.phone.edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        # Landscape: the fields with the keypad beside them; portrait: the keypad under the
+        # fields (see set_portrait). Both scroll when the on-screen keyboard takes the room;
+        # the buttons under them stay in view.
+        self.form = QWidget()
+        self.form.setObjectName("contactForm")
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.form)
+        self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(48)
         self.column = QVBoxLayout()
         self.column.setSpacing(4)
@@ -186,7 +216,9 @@ class ContactScreen(QWidget):
         self.body.addLayout(self.column, 1)
         self.keypad = Keypad(self.phone.edit)
         self.body.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(self.body, 1)
+        self.body.addStretch(0)  # takes the spare height under the keypad when portrait
+        self.form_scroll = _scroll_area("contactScroll", self.form, _tr("联系信息"))
+        layout.addWidget(self.form_scroll, 1)
         self.next_button = action_button(_tr("下一步"), "kiosk_primary", "nextButton")
         self.help_button = action_button(
             _tr("不方便输入？请工作人员帮忙"), "kiosk_secondary", "helpButton"
@@ -197,11 +229,10 @@ class ContactScreen(QWidget):
         self.action_row.setSpacing(24)
         self.action_row.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignCenter)
         self.action_row.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignCenter)
-        self.column.addWidget(self.action_box)
-        self.body.addStretch(0)  # takes the spare height under the keypad when portrait
-        self._outer = layout
+        layout.addWidget(self.action_box)
         self.nav = NavRow()
         layout.addWidget(self.nav)
+        self._keyboard: OnScreenKeyboard | None = None
         order = [
             self.name.edit,
             self.phone.edit,
@@ -306,12 +337,18 @@ class ContactScreen(QWidget):
             self.action_row.setDirection(direction)
             self.body.setStretch(0, 0 if portrait else 1)
             self.body.setStretch(2, 1 if portrait else 0)
-            if direction == QBoxLayout.Direction.TopToBottom:
-                self.column.removeWidget(self.action_box)
-                self._outer.insertWidget(self._outer.indexOf(self.nav), self.action_box)
-            else:
-                self._outer.removeWidget(self.action_box)
-                self.column.addWidget(self.action_box)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._keyboard is None:
+            self._keyboard = keyboard_of(self)
+            if self._keyboard is not None:
+                self._keyboard.shown_changed.connect(self.on_keyboard_shown_changed)
+                self.on_keyboard_shown_changed(self._keyboard.shown)
+
+    def on_keyboard_shown_changed(self, shown: bool) -> None:
+        """One pad at a time: the phone keypad makes way while the on-screen keyboard is up."""
+        self.keypad.setVisible(not shown)
 
 
 class _ChoiceButtons(QWidget):
@@ -396,7 +433,9 @@ class MatterScreen(QWidget):
         layout.setContentsMargins(48, 16, 48, 16)
         layout.setSpacing(12)
         layout.addWidget(wrapped_label(_tr("要办理什么事项？"), "kiosk_heading"))
-        self.search_label = QLabel(_tr("搜索事项（用键盘输入名称或拼音首字母，如 gljt）"))
+        self.search_label = QLabel(
+            _tr("搜索事项：点此输入名称，打拼音后点选汉字；也可打拼音首字母（如 gljt）再点 ↵ 键")
+        )
         self.search_label.setProperty("role", "kiosk_fact")
         self.search_label.setWordWrap(True)
         self.search_edit = QLineEdit()
@@ -405,15 +444,23 @@ class MatterScreen(QWidget):
         self.search_edit.setAccessibleName(_tr("搜索事项"))
         self.search_edit.setMaxLength(30)
         self.search_label.setBuddy(self.search_edit)
-        layout.addWidget(self.search_label)
-        layout.addWidget(self.search_edit)
+        use_keyboard(self.search_edit)
         self.list_label = wrapped_label(_tr("正在读取常办事项…"), "kiosk_message")
         self.list_label.setObjectName("matterListTitle")
-        layout.addWidget(self.list_label)
         self.choices = _ChoiceButtons("matter", 2, 1)
-        layout.addWidget(self.choices, 1)
         self.error = _error_label("matterError")
-        layout.addWidget(self.error)
+        # The search and the list scroll when the on-screen keyboard takes the room below
+        # them (it keeps the search field in view); the buttons stay.
+        self.form = QWidget()
+        self.form.setObjectName("matterForm")
+        column = QVBoxLayout(self.form)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(12)
+        for widget in (self.search_label, self.search_edit, self.list_label, self.choices):
+            column.addWidget(widget)
+        column.addWidget(self.error)
+        column.addStretch(1)
+        layout.addWidget(_scroll_area("matterScroll", self.form, _tr("搜索和事项列表")), 1)
         self.next_button = action_button(_tr("下一步"), "kiosk_primary", "matterNext")
         layout.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.nav = NavRow()

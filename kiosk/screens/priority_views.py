@@ -41,6 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.screens.common import PrintStatus, finish_button, home_button, wrapped_label
+from kiosk.screens.home import TILE_PICTOGRAM_EM
+from shared.qt.icons import Pictogram
 
 VISITORS = (
     ("elderly", "老年人", "70岁以上"),
@@ -54,6 +56,16 @@ HELP = (
     (ASSIST, "请工作人员到这里帮忙", "帮办代办：工作人员到本机旁帮您办理"),
     (HOME_VISIT, "预约上门服务", "不方便来大厅？工作人员上门办理"),
 )
+# Each choice's pictogram (resources/icons/SOURCES.md), drawn like the home tiles' (issue #12).
+PICTOGRAMS = {
+    "elderly": "old",
+    "disabled": "disabled",
+    "pregnant": "baby-carriage-filled",
+    "other": "help-circle",
+    GREEN: "ticket",
+    ASSIST: "user-heart",
+    HOME_VISIT: "home-heart",
+}
 NOTICES = {
     HOME_VISIT: (
         "为安排上门服务，我们需要收集您的姓名、手机号和地址。",
@@ -101,7 +113,7 @@ class NavRow(QWidget):
 
 
 class ChoiceTile(QPushButton):
-    """A big choice: a title and a one-line explanation, both inside one button."""
+    """A big choice: a pictogram, a title and a one-line explanation, all inside one button."""
 
     def __init__(self, key: str, title: str, caption: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -119,6 +131,9 @@ class ChoiceTile(QPushButton):
         self.caption_label = QLabel(caption)
         self.caption_label.setProperty("role", "tile_caption")
         layout.addStretch(1)
+        self.pictogram = Pictogram(PICTOGRAMS[key], TILE_PICTOGRAM_EM)
+        self.pictogram.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout.addWidget(self.pictogram)
         for label in (self.title_label, self.caption_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setWordWrap(True)
@@ -420,14 +435,25 @@ class DoneScreen(PrintStatus, QWidget):
         self.reference = reference
         self.title_label.setText(_tr("已收到您的请求"))
         self.reference_label.setText(reference)
+        # Focused on entry (entry_focus): a screen reader says the reference and what next.
         self.reference_label.setAccessibleName(
-            _tr("您的编号 {ref}").format(ref=" ".join(reference))
+            "，".join(
+                (
+                    _tr("已收到您的请求，您的编号 {ref}").format(ref=" ".join(reference)),
+                    kind_text,
+                    next_step,
+                )
+            )
         )
         self.kind_label.setText(kind_text)
         self.next_label.setText(next_step)
         self.contact_label.setText(contact)
         self.contact_label.setVisible(bool(contact))
         self._show_print(self.printing_label)
+
+    def entry_focus(self) -> QWidget:
+        """The reference takes focus on entry."""
+        return self.reference_label
 
     def show_printed(self) -> None:
         """The printer took the slip."""

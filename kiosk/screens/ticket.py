@@ -465,7 +465,7 @@ class TicketFlow(QObject):
         ticket = issued.ticket
         self._shown_ticket = ticket.id
         self.request_key = None
-        self.result.set_ticket(ticket)
+        self.result.set_ticket(ticket, self.choice.way if self.choice else None)
         self.window.show_screen(RESULT)
         self.ticket_issued.emit(ticket)
         printer = self._printer()

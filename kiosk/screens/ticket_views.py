@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     # Types only: the kiosk builds these screens at start, before the data layer is imported.
     from shared.services.kiosk_tickets import QueueChoice, TicketMenu
     from shared.services.tickets import TicketView
+    from shared.services.wayfinding import Way
 
 PRIORITY_NAMES = {
     "elderly": "老年人",
@@ -386,6 +387,9 @@ class ResultScreen(PrintStatus, QWidget):
         self.priority_label.setObjectName("resultPriority")
         self.ahead_label = wrapped_label("", "kiosk_fact")
         self.ahead_label.setObjectName("resultAhead")
+        # Where to go: the windows that serve the queue and their zone.
+        self.where_label = wrapped_label("", "kiosk_fact")
+        self.where_label.setObjectName("resultWhere")
         self.time_label = wrapped_label("", "kiosk_message")
         self.time_label.setObjectName("resultTime")
         # What to bring, for a ticket taken for a matter (办事指南's 取号办理).
@@ -396,6 +400,7 @@ class ResultScreen(PrintStatus, QWidget):
             self.queue_label,
             self.priority_label,
             self.ahead_label,
+            self.where_label,
             self.time_label,
             self.matter_label,
         ):
@@ -418,23 +423,38 @@ class ResultScreen(PrintStatus, QWidget):
         self.home_button.clicked.connect(self.home_requested)
         self.number = ""
 
-    def set_ticket(self, ticket: TicketView) -> None:
-        """Show a freshly issued ticket (printing not yet known)."""
+    def set_ticket(self, ticket: TicketView, way: Way | None = None) -> None:
+        """Show a freshly issued ticket (printing not yet known) and where to go (``way``:
+        the queue's windows, from the menu it was chosen in)."""
         self.number = ticket.number
         self.number_label.setText(ticket.number)
-        self.number_label.setAccessibleName(_tr("您的号码 {number}").format(number=ticket.number))
         self.queue_label.setText(
             _tr("{prefix}  {name}").format(prefix=ticket.queue_prefix, name=ticket.queue_name)
         )
         phrase = priority_phrase(ticket.priority)
         self.priority_label.setText(phrase)
         self.priority_label.setVisible(bool(phrase))
+        wait = wait_phrase(ticket.wait.low, ticket.wait.high, next_opening=ticket.wait.next_opening)
         self.ahead_label.setText(
-            _tr("前面还有 {n} 人 · {wait}").format(
-                n=ticket.people_ahead,
-                wait=wait_phrase(
-                    ticket.wait.low, ticket.wait.high, next_opening=ticket.wait.next_opening
-                ),
+            _tr("前面还有 {n} 人 · {wait}").format(n=ticket.people_ahead, wait=wait)
+        )
+        go = ""
+        if way is not None and way.numbers:  # no window serves it yet: the board will say
+            go = _tr("叫号后请到{where}办理").format(where=way.where)
+        self.where_label.setText(go)
+        self.where_label.setVisible(bool(go))
+        # What a screen reader says when the screen opens on the number (it takes focus).
+        self.number_label.setAccessibleName(
+            "，".join(
+                part
+                for part in (
+                    _tr("您的号码 {number}").format(number=ticket.number),
+                    ticket.queue_name,
+                    phrase,
+                    _tr("前面还有 {n} 人").format(n=ticket.people_ahead),
+                    go,
+                )
+                if part
             )
         )
         self.time_label.setText(_tr("取号时间 {time}").format(time=_time_text(ticket.issued_at)))
@@ -450,6 +470,10 @@ class ResultScreen(PrintStatus, QWidget):
         self.matter_label.setText(matter)
         self.matter_label.setVisible(bool(matter))
         self._show_print(self.printing_label)
+
+    def entry_focus(self) -> QWidget:
+        """The number takes focus on entry: a screen reader says it at once."""
+        return self.number_label
 
     def show_printed(self) -> None:
         """The printer took the ticket."""

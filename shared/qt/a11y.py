@@ -5,7 +5,15 @@
 - ``target``: an interactive control smaller than ``tokens.min_target`` in either dimension;
 - ``contrast``: text whose foreground/background contrast is below ``tokens.min_contrast``;
 - ``name``: an interactive control a screen reader could not name (no accessible name, no
-  text, no buddy label).
+  text, no buddy label);
+- ``text_size``: text smaller than the mode allows (spec §10): a label's, a button's, a
+  field's or an item's font below ``tokens.min_text_px``, or text a widget paints itself (the
+  hall map's window numbers) below ``tokens.min_label_px`` (:mod:`shared.qt.a11y_text`);
+- ``focus_ring``: a control whose focus indicator is missing or below 3:1 against the page
+  around it (WCAG 1.4.11, 2.4.7). Measured, not assumed: one control of each look (class,
+  ``role``, checked state, page colour) is grabbed without and with keyboard focus, and the
+  colour the focus changed most is compared with the page; focus is then given back (the
+  window is activated first if it is not yet: focus only lands in the active window).
 
 Colours come from each widget's palette after ``ensurePolished()``: with a stylesheet, Qt's
 style sheet style writes ``color``/``background`` into the palette roles. A transparent
@@ -19,14 +27,18 @@ never-laid-out widget mean nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QAbstractSlider,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -36,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shared.qt.a11y_text import painted_text, paints_itself, widget_text
 from shared.qt.theme import Tokens
 
 INTERACTIVE = (
@@ -51,13 +64,16 @@ INTERACTIVE = (
 # Scroll bars belong to their scroll area, which also scrolls by dragging; the theme sizes
 # them on purpose narrower than a target, so they are not judged as one.
 NOT_JUDGED = (QScrollBar,)
+# Widgets whose keyboard focus must show (WCAG 2.4.7): controls and scrolled regions.
+FOCUS_JUDGED = (*INTERACTIVE, QAbstractScrollArea)
 # Widgets drawn as text on a field (Text on Base) rather than on the window or a button.
 FIELD_LIKE = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding: which widget, which kind (``target``, ``contrast``, ``name``) and why."""
+    """One finding: which widget, which kind (``target``, ``contrast``, ``name``,
+    ``text_size``, ``focus_ring``) and why."""
 
     widget: QWidget
     kind: str
@@ -170,7 +186,8 @@ def check_accessibility(widget: QWidget, tokens: Tokens) -> list[Problem]:
     """Problems of the visible tree under ``widget`` against one mode's tokens (empty = pass)."""
     problems: list[Problem] = []
     buddied = _buddied(widget)
-    for w in _visible(widget):
+    visible = _visible(widget)
+    for w in visible:
         if isinstance(w, NOT_JUDGED) or _inner_part(w):
             continue
         interactive = isinstance(w, INTERACTIVE)
@@ -201,4 +218,146 @@ def check_accessibility(widget: QWidget, tokens: Tokens) -> list[Problem]:
                         f"{ratio:.2f}:1, below {tokens.min_contrast}:1",
                     )
                 )
+        problems += _text_size_problems(w, tokens)
+    problems += _focus_ring_problems(widget, visible)
     return problems
+
+
+def _text_size_problems(w: QWidget, tokens: Tokens) -> list[Problem]:
+    """Text in ``w`` below the mode's minimum for its kind (disabled text too: it is read)."""
+    problems = []
+    own = widget_text(w)
+    if own is not None and own.px + 0.01 < tokens.min_text_px:
+        problems.append(
+            Problem(w, "text_size", f"{own.px:g} px text, below {tokens.min_text_px} px")
+        )
+    if paints_itself(w):
+        painted = painted_text(w)
+        if painted is not None and painted.px + 0.01 < tokens.min_label_px:
+            problems.append(
+                Problem(
+                    w,
+                    "text_size",
+                    f"painted {painted.sample!r} at {painted.px:g} px, below "
+                    f"{tokens.min_label_px} px",
+                )
+            )
+    return problems
+
+
+# A focus indicator must differ from the page by this much (WCAG 1.4.11 non-text contrast).
+FOCUS_CONTRAST = 3.0
+# Pixels of a control's edge read in full; its inside is sampled on a coarser grid.
+FOCUS_EDGE_PX = 12
+FOCUS_INSIDE_STEP = 4
+
+
+def _focusable(w: QWidget) -> bool:
+    # Controls and scrolled regions. A heading that takes focus only so a screen reader
+    # announces it on entry is not a control: it is not judged (a ring around every title
+    # on entry would only confuse touch users).
+    return (
+        isinstance(w, FOCUS_JUDGED)
+        and w.isEnabled()
+        and bool(w.focusPolicy().value & Qt.FocusPolicy.TabFocus.value)
+        and w.focusProxy() is None
+        and not isinstance(w, NOT_JUDGED)
+        and not _inner_part(w)
+        and w.width() > 0
+        and w.height() > 0
+    )
+
+
+def _focus_ring_problems(root: QWidget, visible: list[QWidget]) -> list[Problem]:
+    """One control of each look, grabbed without and with keyboard focus (see the module)."""
+    problems: list[Problem] = []
+    seen: set[tuple[object, ...]] = set()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = root.window()
+    if not window.isActiveWindow():
+        # Focus lands only in the active window; a window just shown may not be yet.
+        window.activateWindow()
+        app.processEvents()
+    before = app.focusWidget()
+    keyboard_before = window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+    try:
+        # As after a Tab press: styles draw keyboard focus only when this is set.
+        window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+        for w in visible:
+            if not _focusable(w):
+                continue
+            parent = w.parentWidget()
+            page = effective_background(parent) if parent is not None else QColor("#ffffff")
+            checked = isinstance(w, QAbstractButton) and w.isChecked()
+            look = (type(w), str(w.property("role")), checked, page.name())
+            if look in seen:
+                continue
+            seen.add(look)
+            problem = _focus_ring_problem(w, page)
+            if problem is not None:
+                problems.append(problem)
+    finally:
+        window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, keyboard_before)
+        if before is not None:
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif (now := app.focusWidget()) is not None:
+            now.clearFocus()
+    return problems
+
+
+def _focus_ring_problem(w: QWidget, page: QColor) -> Problem | None:
+    if w.hasFocus():
+        w.clearFocus()
+    unfocused = w.grab().toImage()
+    w.setFocus(Qt.FocusReason.TabFocusReason)
+    if not w.hasFocus():
+        return Problem(w, "focus_ring", "could not take focus to show its indicator")
+    focused = w.grab().toImage()
+    ring = _changed_colour(unfocused, focused)
+    if ring is None:
+        return Problem(w, "focus_ring", "no visible focus indicator")
+    ratio = contrast_ratio(ring, page)
+    if ratio + 1e-9 < FOCUS_CONTRAST:
+        return Problem(
+            w,
+            "focus_ring",
+            f"focus {ring.name()} on {page.name()} is {ratio:.2f}:1, below {FOCUS_CONTRAST:g}:1",
+        )
+    return None
+
+
+def _changed_colour(before: QImage, after: QImage) -> QColor | None:
+    """The colour most pixels changed to between two grabs of one widget (None: no change)."""
+    if before.size() != after.size():
+        return None
+    a = before.convertToFormat(QImage.Format.Format_ARGB32)
+    b = after.convertToFormat(QImage.Format.Format_ARGB32)
+    width, height = a.width(), a.height()
+    # Rows are packed (ARGB32 is 4 bytes a pixel, rows 4-byte aligned): index words directly.
+    old = memoryview(a.constBits()).cast("I")
+    new = memoryview(b.constBits()).cast("I")
+    counts: Counter[int] = Counter()
+    edge = FOCUS_EDGE_PX
+    for y in range(height):
+        row = y * width
+        if old[row : row + width] == new[row : row + width]:
+            continue
+        near_edge = y < edge or y >= height - edge
+        step = 1 if near_edge else FOCUS_INSIDE_STEP
+        xs = range(0, width, step) if near_edge else _edge_and_inside(width, edge, step)
+        for x in xs:
+            if old[row + x] != new[row + x]:
+                counts[new[row + x]] += 1
+    if not counts:
+        return None
+    return QColor.fromRgb(counts.most_common(1)[0][0] & 0xFFFFFF)
+
+
+def _edge_and_inside(width: int, edge: int, step: int) -> list[int]:
+    if width <= 2 * edge:
+        return list(range(width))
+    left = range(min(edge, width))
+    right = range(width - edge, width)
+    inside = range(edge, width - edge, step)
+    return [*left, *inside, *right]

@@ -68,6 +68,7 @@ class Announcer(QObject):
     ) -> None:
         super().__init__(parent)
         self.engine = engine
+        self.volume = 100
         self.history: list[str] = []
         self._pending: deque[str] = deque()
         self._current: str | None = None
@@ -107,6 +108,13 @@ class Announcer(QObject):
     def clear(self) -> None:
         """Drop sentences not yet started (the one being spoken finishes)."""
         self._pending.clear()
+
+    def set_volume(self, percent: int) -> None:
+        """The engine's volume, 0–100 (an engine without a volume ignores it)."""
+        self.volume = max(0, min(100, int(percent)))
+        setter = getattr(self.engine, "setVolume", None)
+        if callable(setter):
+            setter(self.volume / 100)
 
     def _engine_idle(self) -> bool:
         try:
@@ -176,6 +184,7 @@ class EspeakEngine(QObject):
         super().__init__(parent)
         self.program = program
         self.voice = voice
+        self.amplitude = 100  # espeak-ng's -a, 0-200 (100 is its default)
         self._state = READY
         self._process = QProcess(self)
         self._process.finished.connect(self.on_process_finished)
@@ -185,10 +194,14 @@ class EspeakEngine(QObject):
         """:data:`READY` or :data:`SPEAKING`."""
         return self._state
 
+    def setVolume(self, volume: float) -> None:  # QTextToSpeech's name
+        """Volume 0.0–1.0, as QTextToSpeech takes it."""
+        self.amplitude = round(max(0.0, min(1.0, volume)) * 100)
+
     def say(self, text: str) -> None:
         """Speak ``text`` (asynchronously)."""
         self._set(SPEAKING)
-        self._process.start(self.program, ["-v", self.voice, text])
+        self._process.start(self.program, ["-v", self.voice, "-a", str(self.amplitude), text])
 
     def _set(self, state: int) -> None:
         if state != self._state:

@@ -180,6 +180,16 @@ def run_selftest(
             apply_theme(app)
             detail.append(f"{app.platformName()}, font {family}")
 
+        with report.running("pictograms") as detail:
+            # The tiles' SVG pictograms (issue #12): shipped files and Qt's SVG support.
+            from shared.qt.icons import render_pictogram, shipped_pictograms
+
+            names = shipped_pictograms()
+            blank = [name for name in names if render_pictogram(name, 48, "#000000").isNull()]
+            if not names or blank:
+                raise SelftestFailed(f"pictograms not drawn: {blank or 'none shipped'}")
+            detail.append(f"{len(names)} SVG")
+
         with report.running("window") as detail:
             from PySide6.QtCore import QCoreApplication, QEvent
             from PySide6.QtWidgets import QWidget

@@ -1,8 +1,17 @@
-"""Design tokens and the one application stylesheet, for normal and elder (长辈) mode.
+"""Design tokens and the one application stylesheet: the console's, the kiosk's normal mode
+and the kiosk's elder (长辈) mode.
 
 Screens never call ``setStyleSheet`` themselves: they set an object name or a ``role``
 property and the stylesheet built here styles it. Colours are chosen so every text/background
 pair meets 7:1 (elder) or 4.5:1 (normal) contrast; the accessibility check verifies it.
+
+Sizes (spec §10, issue #12): the kiosk is read standing, by elderly visitors, so its body and
+secondary text are 24 px (32 px in elder mode) and nothing it draws is below 20 px; elder mode
+scales every size token by at least 4/3 (24 → 32). The console (:data:`NORMAL`) is a staff
+desktop app read at arm's length on a 1920×1080 screen: it keeps its 20 px body and 16 px
+secondary text, and 16 px is its minimum. The focus ring reaches 3:1 against every page
+colour in every mode; a disabled button is drawn faded (light fill, grey text), never darker
+than an enabled one.
 """
 
 from __future__ import annotations
@@ -26,11 +35,17 @@ class Tokens:
     font_px: int
     small_px: int
     title_px: int
+    #: Screen headings and big choices (bold; FreeType's synthetic bold stops at 64 px).
+    heading_px: int
     huge_px: int
     min_target: int
     spacing: int
     radius: int
     min_contrast: float
+    #: The smallest text a widget may show (body and secondary text alike).
+    min_text_px: int
+    #: The smallest text a widget may paint itself (the hall map's window numbers).
+    min_label_px: int
     bg: str = "#f4f6f9"
     surface: str = "#ffffff"
     text: str = "#1a1a1a"
@@ -43,33 +58,60 @@ class Tokens:
     warning_text: str = "#5c3b00"
     danger: str = "#a11a1a"
     border: str = "#6b7380"
-    focus: str = "#d97706"
+    #: The focus ring: 4.6:1 on the page, 5.0:1 on white (WCAG 1.4.11 asks 3:1).
+    focus: str = "#b45309"
     #: Outlines of disabled controls (WCAG 1.4.11 exempts inactive components from 3:1).
     disabled: str = "#b5bbc4"
+    #: A disabled button's fill and text: faded, lighter than any enabled button.
+    disabled_bg: str = "#e8ebef"
+    disabled_text: str = "#6b7380"
 
 
+# The console: today's sizes for a staff desktop (issue #12 leaves them alone).
 NORMAL = Tokens(
     name="normal",
     font_px=20,
     small_px=16,
     title_px=30,
+    heading_px=48,
     huge_px=96,
     min_target=44,
     spacing=12,
     radius=10,
     min_contrast=4.5,
+    min_text_px=16,
+    min_label_px=16,
 )
-# Elder mode: bigger everything and a darker palette so all pairs reach 7:1.
+# The kiosk in normal mode: no text below 24 px (the hall map's numbers: 20 px).
+KIOSK = Tokens(
+    name="kiosk",
+    font_px=24,
+    small_px=24,
+    title_px=30,
+    heading_px=46,
+    huge_px=96,
+    min_target=44,
+    spacing=12,
+    radius=10,
+    min_contrast=4.5,
+    min_text_px=24,
+    min_label_px=20,
+)
+# Elder mode: every size at least 4/3 of the kiosk's, and a darker palette so all pairs
+# reach 7:1.
 ELDER = Tokens(
     name="elder",
-    font_px=28,
-    small_px=24,
+    font_px=32,
+    small_px=32,
     title_px=40,
+    heading_px=62,
     huge_px=128,
     min_target=60,
     spacing=16,
     radius=12,
     min_contrast=7.0,
+    min_text_px=32,
+    min_label_px=28,
     bg="#ffffff",
     muted="#2b2f36",
     primary="#08386f",
@@ -81,9 +123,11 @@ ELDER = Tokens(
 )
 
 
-def tokens_for(elder: bool) -> Tokens:
-    """The tokens of the mode."""
-    return ELDER if elder else NORMAL
+def tokens_for(elder: bool, kiosk: bool = False) -> Tokens:
+    """The tokens of the mode: the console's, or the kiosk's normal or elder mode."""
+    if elder:
+        return ELDER
+    return KIOSK if kiosk else NORMAL
 
 
 def load_fonts(app: QApplication) -> str:
@@ -127,6 +171,7 @@ def stylesheet(t: Tokens) -> str:
     }}
     QFrame[role="banner"] {{ background: {t.primary}; }}
     QFrame[role="banner"] QLabel {{ color: {t.primary_text}; background: {t.primary}; }}
+    QFrame[role="banner"] QPushButton:focus {{ border: 3px solid {t.warning_bg}; }}
     QPushButton {{
         background: {t.surface}; color: {t.primary}; border: 2px solid {t.primary};
         border-radius: {t.radius}px; padding: {t.spacing // 2}px {t.spacing}px;
@@ -134,11 +179,9 @@ def stylesheet(t: Tokens) -> str:
     }}
     QPushButton:focus {{ border: 3px solid {t.focus}; }}
     QPushButton:pressed {{ background: {t.primary}; color: {t.primary_text}; }}
-    QPushButton:disabled {{ color: {t.muted}; border-color: {t.muted}; }}
     QPushButton[role="primary"] {{
         background: {t.primary}; color: {t.primary_text}; font-weight: bold;
     }}
-    QPushButton[role="primary"]:disabled {{ background: {t.muted}; color: {t.primary_text}; }}
     QPushButton[role="tile"] {{
         background: {t.primary}; color: {t.primary_text}; font-size: {t.title_px}px;
         font-weight: bold; border-radius: {t.radius * 2}px; padding: {t.spacing * 2}px;
@@ -159,10 +202,15 @@ def stylesheet(t: Tokens) -> str:
         background: {t.surface}; color: {t.text}; border: 2px solid {t.border};
         border-radius: {t.radius // 2}px; padding: 4px 8px; min-height: {t.min_target - 12}px;
     }}
-    QLineEdit:focus, QComboBox:focus {{ border-color: {t.focus}; }}
+    QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus, QPlainTextEdit:focus,
+    QTextEdit:focus {{ border-color: {t.focus}; }}
     QListWidget, QTableView, QTreeView, QTableWidget {{
         background: {t.surface}; color: {t.text}; border: 1px solid {t.border};
         alternate-background-color: {t.bg};
+    }}
+    QScrollArea[frameShape="NoFrame"] {{ border: 2px solid transparent; }}
+    QListWidget:focus, QTableView:focus, QTreeView:focus, QScrollArea:focus {{
+        border: 2px solid {t.focus};
     }}
     QHeaderView::section {{
         background: {t.bg}; color: {t.text}; font-weight: bold; padding: 4px;
@@ -178,6 +226,7 @@ def stylesheet(t: Tokens) -> str:
         background: {t.surface}; border: 2px solid {t.border}; border-radius: 4px;
     }}
     QCheckBox::indicator:checked {{ background: {t.primary}; border-color: {t.primary}; }}
+    QCheckBox::indicator:focus {{ border: 3px solid {t.focus}; }}
     QCheckBox::indicator:disabled {{ border-color: {t.disabled}; }}
     QCheckBox::indicator:checked:disabled {{ background: {t.disabled}; }}
     QScrollBar:vertical {{ width: {t.min_target // 2 + 8}px; background: {t.bg}; }}
@@ -186,6 +235,7 @@ def stylesheet(t: Tokens) -> str:
     """
         + kiosk_rules(t)
         + reception_rules(t)
+        + disabled_rules(t)
     )
 
 
@@ -196,7 +246,7 @@ BOLD_MAX_PX = 63
 
 def kiosk_rules(t: Tokens) -> str:
     """The kiosk's own roles: big tiles, the 返回首页 button, the idle banner, the PIN pad."""
-    heading_px = min(t.huge_px // 2, BOLD_MAX_PX)
+    heading_px = min(t.heading_px, BOLD_MAX_PX)
     return f"""
     QPushButton[role="kiosk_tile"] {{
         background: {t.primary}; color: {t.primary_text}; font-size: {heading_px}px;
@@ -207,6 +257,14 @@ def kiosk_rules(t: Tokens) -> str:
     QLabel[role="tile_title"] {{ font-size: {heading_px}px; font-weight: bold; }}
     QLabel[role="tile_caption"] {{ font-size: {t.font_px}px; }}
     QPushButton[role="kiosk_tile"]:pressed {{ background: {t.text}; }}
+    QPushButton[role="kiosk_tile"][state="closed"] {{
+        background: {t.surface}; border: 3px dashed {t.muted};
+    }}
+    QPushButton[role="kiosk_tile"][state="closed"] QLabel {{ color: {t.muted}; }}
+    QPushButton[role="kiosk_tile"][state="closed"] QLabel[role="tile_caption"] {{
+        font-size: {t.title_px}px; font-weight: bold;
+    }}
+    QPushButton[role="kiosk_tile"][state="closed"]:pressed {{ background: {t.bg}; }}
     QPushButton[role="kiosk_tile"]:focus {{ border: 4px solid {t.focus}; }}
     QPushButton[role="kiosk_home"] {{
         background: {t.primary}; color: {t.primary_text}; font-size: {t.title_px}px;
@@ -245,7 +303,7 @@ def kiosk_rules(t: Tokens) -> str:
 
 def kiosk_ticket_rules(t: Tokens) -> str:
     """The kiosk 取号 flow: the confirm button, the number shown huge, print notices."""
-    heading_px = min(t.huge_px // 2, BOLD_MAX_PX)
+    heading_px = min(t.heading_px, BOLD_MAX_PX)
     return f"""
     QLabel[role="tile_status"] {{ font-size: {t.title_px}px; font-weight: bold; }}
     QPushButton[role="kiosk_primary"] {{
@@ -255,7 +313,6 @@ def kiosk_ticket_rules(t: Tokens) -> str:
     }}
     QPushButton[role="kiosk_primary"]:pressed {{ background: {t.text}; }}
     QPushButton[role="kiosk_primary"]:focus {{ border: 4px solid {t.focus}; }}
-    QPushButton[role="kiosk_primary"]:disabled {{ background: {t.muted}; color: {t.primary_text}; }}
     QPushButton[role="kiosk_secondary"] {{
         font-size: {t.title_px}px; font-weight: bold;
         min-height: {t.min_target * 2}px; min-width: {t.min_target * 6}px;
@@ -282,7 +339,7 @@ def kiosk_ticket_rules(t: Tokens) -> str:
 
 def kiosk_guide_rules(t: Tokens) -> str:
     """The kiosk 办事指南: the typed letters, result rows, navigation buttons, guide sections."""
-    heading_px = min(t.huge_px // 2, BOLD_MAX_PX)
+    heading_px = min(t.heading_px, BOLD_MAX_PX)
     return f"""
     QLabel[role="kiosk_query"] {{
         background: {t.surface}; color: {t.text}; font-size: {heading_px}px; font-weight: bold;
@@ -318,14 +375,16 @@ def kiosk_guide_rules(t: Tokens) -> str:
     QScrollArea[role="guide_scroll"], QWidget[role="guide_body"] {{
         background: {t.surface}; border: 0;
     }}
+    QScrollArea[role="guide_scroll"] {{ border: 3px solid {t.surface}; }}
     QWidget[role="guide_body"] QLabel {{ background: {t.surface}; }}
     QWidget#hallMap {{
         qproperty-surfaceColor: {t.surface}; qproperty-floorColor: {t.bg};
         qproperty-inkColor: {t.text}; qproperty-mutedColor: {t.muted};
         qproperty-lineColor: {t.border}; qproperty-markColor: {t.primary};
         qproperty-markTextColor: {t.primary_text}; qproperty-serveColor: {t.accent};
-        qproperty-ringColor: {t.focus};
+        qproperty-ringColor: {t.focus}; qproperty-labelPx: {t.min_label_px};
     }}
+    QScrollArea[role="guide_scroll"]:focus {{ border-color: {t.focus}; }}
     """
 
 
@@ -352,7 +411,6 @@ def reception_rules(t: Tokens) -> str:
         background: {t.primary}; color: {t.primary_text}; font-size: {t.title_px}px;
         font-weight: bold; min-height: {t.min_target * 2}px; min-width: {t.min_target * 4}px;
     }}
-    QPushButton[role="action_primary"]:disabled {{ background: {t.muted}; }}
     QFrame[role="alert"] {{
         background: {t.warning_bg}; border: 3px solid {t.danger}; border-radius: {t.radius}px;
     }}
@@ -417,8 +475,36 @@ def tour_rules(t: Tokens) -> str:
     """
 
 
-def apply_theme(app: QApplication, elder: bool = False) -> Tokens:
+def disabled_rules(t: Tokens) -> str:
+    """Disabled buttons, last so they win over every role's colours (issue #12).
+
+    A disabled button is faded — a light fill, grey text, a light outline — whatever its
+    role, so a main button that cannot be pressed never looks darker or bolder than one that
+    can. WCAG 1.4.3 and 1.4.11 exempt inactive controls from contrast; the text stays readable.
+    """
+    filled = ", ".join(
+        f'QPushButton[role="{role}"]:disabled'
+        for role in (
+            "primary",
+            "tile",
+            "kiosk_tile",
+            "kiosk_home",
+            "kiosk_primary",
+            "action_primary",
+        )
+    )
+    return f"""
+    QPushButton:disabled, {filled} {{
+        background: {t.disabled_bg}; color: {t.disabled_text}; border: 2px solid {t.disabled};
+    }}
+    QPushButton[role="kiosk_tile"] QLabel:disabled {{
+        color: {t.disabled_text}; background: transparent;
+    }}
+    """
+
+
+def apply_theme(app: QApplication, elder: bool = False, *, kiosk: bool = False) -> Tokens:
     """Apply the mode's stylesheet to the whole application; returns its tokens."""
-    tokens = tokens_for(elder)
+    tokens = tokens_for(elder, kiosk)
     app.setStyleSheet(stylesheet(tokens))
     return tokens

@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from shared.models import Department, Window
+from shared.models import Department
 from shared.rendering.guide_slip import GuideSlip, slip_from_guide
 from shared.services.catalog import index_for
 from shared.services.catalog_guide import BundleHit, MatterGuide, get_guide, list_bundles
 from shared.services.catalog_text import GuideSection, guide_heading, guide_sections
 from shared.services.home import resolve_site
 from shared.services.kiosk_tickets import terminal_printer
+from shared.services.wayfinding import MapWindow, hall_windows, way_to
 
 __all__ = [
     "BUSINESS_EVENTS",
@@ -35,20 +36,6 @@ __all__ = [
 #: Life events offered under 个人 and under 法人, in this order when present (issue #4).
 PERSONAL_EVENTS = ("出生", "上学", "就业", "婚育", "住房", "社保", "养老", "出入境", "身后事")
 BUSINESS_EVENTS = ("开办", "经营", "变更", "注销")
-#: Said when the hall has no window on its map for the matter.
-ASK_AT_DESK = "请到咨询引导台询问"
-
-
-@dataclass(frozen=True)
-class MapWindow:
-    """A window on the hall map: its number, place (fractions of the map) and whether it
-    serves the matter on screen."""
-
-    number: int
-    name: str
-    x: float
-    y: float
-    serves: bool
 
 
 @dataclass(frozen=True)
@@ -125,13 +112,6 @@ def browse_menu(session: Session, site: str | None) -> BrowseMenu:
     )
 
 
-def _where(serving: list[MapWindow], location: str) -> str:
-    if not serving:
-        return location or ASK_AT_DESK
-    numbers = "、".join(str(w.number) for w in serving)
-    return f"{numbers}号窗口（{location}）" if location else f"{numbers}号窗口"
-
-
 def load_guide_page(
     session: Session, code: str, site: str | None, terminal: str | None
 ) -> GuidePage:
@@ -146,36 +126,17 @@ def load_guide_page(
     """
     the_site = resolve_site(session, site)
     guide = get_guide(session, code)
-    rows = list(
-        session.scalars(
-            select(Window)
-            .where(Window.site_id == the_site.id, Window.active.is_(True))
-            .options(selectinload(Window.queues))
-            .order_by(Window.number)
-        )
-    )
-    queues = {q.prefix for w in rows for q in w.queues}
-    serving_rows = [w for w in rows if guide.queue_prefix in {q.prefix for q in w.queues}]
-    dedicated = [w for w in serving_rows if {q.prefix for q in w.queues} != queues]
-    chosen = {w.id for w in (dedicated or serving_rows)}
-    windows = [
-        MapWindow(w.number, w.name, float(w.map_x), float(w.map_y), w.id in chosen)
-        for w in rows
-        if w.map_x is not None and w.map_y is not None
-    ]
-    serving = [w for w in windows if w.serves]
-    # The window's place in the hall (hall data), not the matter's published 办理地点.
-    place = next((w.location for w in rows if w.id in chosen and w.location), "")
-    where = _where(serving, place)
-    hall_windows = where if serving else None
+    way = way_to(hall_windows(session, the_site.id), guide.queue_prefix)
+    where = way.where
+    hall_windows_text = where if way.numbers else None
     return GuidePage(
         guide=guide,
         site_code=the_site.code,
         site_name=the_site.name,
-        windows=tuple(windows),
+        windows=way.windows,
         where=where,
         heading=guide_heading(guide),
-        sections=tuple(guide_sections(guide, hall_windows)),
-        slip=slip_from_guide(guide, the_site.name, hall_windows),
+        sections=tuple(guide_sections(guide, hall_windows_text)),
+        slip=slip_from_guide(guide, the_site.name, hall_windows_text),
         printer=terminal_printer(session, terminal),
     )

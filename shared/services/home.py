@@ -33,6 +33,11 @@ class KioskStatus:
         waiting: tickets of today's business day at the site still waiting to be called.
         business_date: the business day ``now`` belongs to at the site.
         now: the instant the status describes.
+        voice: whether the kiosk may speak (the ``kiosk_voice`` setting).
+        voice_volume: its speech volume, 0–100 (``kiosk_voice_volume``).
+        hotline: the phone number offered when nobody is at the desk (``service_hotline``).
+        online_hall: the online service hall's address, offered as a QR code then
+            (``online_hall_url``; ``""`` for none).
     """
 
     site_id: str
@@ -44,6 +49,10 @@ class KioskStatus:
     waiting: int
     business_date: date
     now: datetime
+    voice: bool = True
+    voice_volume: int = 80
+    hotline: str = "12345"
+    online_hall: str = ""
 
 
 def _parse_cutover(value: object) -> time:
@@ -88,4 +97,8 @@ def kiosk_status(
         waiting=int(waiting or 0),
         business_date=day,
         now=now,
+        voice=bool(get_setting(session, "kiosk_voice", site.id)),
+        voice_volume=int(get_setting(session, "kiosk_voice_volume", site.id)),
+        hotline=str(get_setting(session, "service_hotline", site.id)),
+        online_hall=str(get_setting(session, "online_hall_url", site.id) or ""),
     )

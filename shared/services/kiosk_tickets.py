@@ -33,6 +33,7 @@ from shared.services.hours import hall_state
 from shared.services.ticket_codes import issue_with_slip_in, ticket_slip
 from shared.services.tickets import TicketView, issue_ticket, today
 from shared.services.waits import estimate_wait
+from shared.services.wayfinding import Way, hall_windows, way_to
 
 CLOSED_TITLE_ZH = "现在不是取号时间"
 ASK_DESK_ZH = "开放时间请咨询服务台。"
@@ -52,6 +53,8 @@ class QueueChoice:
             no window serving the queue is open (no estimate, issue #9).
         wait_high: the high end, in minutes (``None`` likewise).
         next_opening: with no window open and the hall closed, when it opens next.
+        way: where the queue is served (windows in words and on the hall map), for the
+            result screen and the "where to go" map.
     """
 
     prefix: str
@@ -62,6 +65,7 @@ class QueueChoice:
     wait_low: int | None
     wait_high: int | None
     next_opening: datetime | None = None
+    way: Way | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,7 @@ def _choices(
         )
     }
     day = today(session, site, now)
+    windows = hall_windows(session, site.id)
     choices = []
     for status in queue_status(session, site=site.code, now=now):
         queue = queues[status.prefix]
@@ -160,6 +165,7 @@ def _choices(
                 wait_low=low,
                 wait_high=high,
                 next_opening=opening,
+                way=way_to(windows, status.prefix),
             )
         )
     return tuple(choices)

@@ -16,7 +16,19 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.controller import KioskController, KioskOptions
+from kiosk.keyboard import QT_NOISE, prepare_environment
 from kiosk.window import KioskWindow
+
+# The kiosk types with Qt's virtual keyboard, chosen before the QApplication exists (pytest-qt
+# makes it on first use, once every conftest is imported), as ``python -m kiosk`` does.
+prepare_environment()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # What Qt's keyboard prints on every focus change (see kiosk.keyboard.QT_NOISE).
+    for pattern in QT_NOISE:
+        config.addinivalue_line("qt_log_ignore", pattern)
+
 
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
 # Wednesday 26 November 2025, 10:05 in the hall (02:05 UTC): the morning session is open.

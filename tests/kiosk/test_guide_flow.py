@@ -26,7 +26,7 @@ from kiosk.window import HOME
 from shared.models import GuideViewCount, ServiceMatter, Terminal, Ticket
 from shared.printing import PrintError
 from shared.qt.a11y import check_accessibility
-from shared.qt.theme import ELDER, NORMAL
+from shared.qt.theme import ELDER, KIOSK
 from shared.rendering import TicketSlip
 from shared.rendering.guide_slip import guide_qr_payload
 from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, Kiosk, KioskMaker
@@ -129,7 +129,7 @@ def test_keypad_search_to_guide_to_ticket_with_the_matter(
         assert text == f"□ {material['name']}（{material['quantity']}）"
     # The window is on the map: the public-security windows, highlighted.
     assert page.map.highlighted() == [19, 20, 21, 22]
-    assert "19、20、21、22号窗口" in page.where_label.text()
+    assert "19至22号窗口" in page.where_label.text()
 
     # 取号办理 → the confirmation for the matter's queue (D) → 确认取号 → the number.
     ticket_flow = kiosk.controller.ticket_flow
@@ -255,7 +255,7 @@ def test_print_guide_slip_reads_back(
         ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8")
     flat = "".join(text.split())
-    assert "居民身份证申领" in flat and "19、20、21、22号窗口" in flat
+    assert "居民身份证申领" in flat and "19至22号窗口" in flat
     for material in matter.materials[0]["items"]:
         assert material["name"] in flat
     subprocess.run(
@@ -332,7 +332,7 @@ def test_guide_screens_pass_accessibility_in_both_modes(
     visitor = Visitor(qtbot, kiosk)
     flow = visitor.flow
     for elder in (False, True):
-        tokens = ELDER if elder else NORMAL
+        tokens = ELDER if elder else KIOSK
         kiosk.controller.set_elder(elder)
         visitor.open_guides()
         visitor.type("sfz")

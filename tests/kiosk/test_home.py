@@ -7,19 +7,21 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.controller import OUT_OF_SERVICE, KioskOptions
 from kiosk.screens.common import MessageScreen
+from kiosk.screens.home import CLOSED_PICTOGRAM, PICTOGRAMS, HomeScreen
 from kiosk.window import HOME
 from shared.changes import record_change
 from shared.clock import business_date
 from shared.db import create_session_factory
 from shared.models import Queue, Site, Ticket
 from shared.qt.a11y import check_accessibility
-from shared.qt.theme import ELDER, NORMAL
+from shared.qt.theme import ELDER, KIOSK
 from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, KioskMaker
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
@@ -134,7 +136,7 @@ def test_tile_opens_not_yet_screen_and_home_returns(
     assert screen.message_label.text() == CHOICES[name]
     assert screen.home_button is not None
     assert screen.home_button.text() == "返回首页"
-    assert check_accessibility(kiosk.window, NORMAL) == []
+    assert check_accessibility(kiosk.window, KIOSK) == []
     qtbot.mouseClick(screen.home_button, Qt.MouseButton.LeftButton)
     assert kiosk.window.current_name == HOME
 
@@ -147,8 +149,8 @@ def test_home_passes_accessibility_in_both_modes(
     size: tuple[int, int],
 ) -> None:
     kiosk = make_kiosk(sqlite_factory, size=size)
-    assert kiosk.controller.tokens is NORMAL
-    assert check_accessibility(kiosk.window, NORMAL) == []
+    assert kiosk.controller.tokens is KIOSK
+    assert check_accessibility(kiosk.window, KIOSK) == []
     qtbot.mouseClick(kiosk.controller.home.elder_switch, Qt.MouseButton.LeftButton)
     assert kiosk.controller.tokens is ELDER
     qtbot.wait(10)
@@ -173,7 +175,7 @@ def test_elder_switch_enlarges_everything(
     assert home.hours_label.font().pixelSize() > before[2].pixelSize()
     qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
     qtbot.wait(10)
-    assert kiosk.controller.tokens is NORMAL
+    assert kiosk.controller.tokens is KIOSK
     assert tile.title_label.font().pixelSize() == before[1]
 
 
@@ -187,5 +189,86 @@ def test_every_visitor_screen_has_a_way_home(
         screen = kiosk.window.show_screen(name)
         button = screen.findChild(type(kiosk.controller.pin.home_button), "homeButton")
         assert button is not None and button.isVisibleTo(kiosk.window), name
-        assert button.height() >= 2 * NORMAL.min_target
+        assert button.height() >= 2 * KIOSK.min_target
     assert kiosk.window.current_name != OUT_OF_SERVICE
+
+
+# Issue #12, item 6: out of hours the 取号 tile says so before it is tapped; the 24-hour zone
+# (guides, 优先服务, 评价) stays as it is.
+OPEN_TITLES = {"ticket": "取号", "guide": "办事指南", "priority": "优先服务", "rating": "评价"}
+
+
+def _assert_tickets_open(home: HomeScreen) -> None:
+    for name, title in OPEN_TITLES.items():
+        tile = home.tiles[name]
+        assert not tile.closed, name
+        assert tile.title_label.text() == tile.accessibleName() == title
+        assert tile.pictogram.name == PICTOGRAMS[name]
+    assert home.tiles["ticket"].caption_label.text() == "领取排队号票"
+    assert home.hint_label.text() == "请点击您要办理的事项"
+
+
+@pytest.mark.parametrize(
+    ("instant", "caption"),
+    [
+        # Wednesday 18:00 in the hall: tomorrow morning.
+        (datetime(2025, 11, 26, 10, 0, tzinfo=UTC), "明天 08:30 开始取号"),
+        # Wednesday 12:30: the afternoon session later today.
+        (datetime(2025, 11, 26, 4, 30, tzinfo=UTC), "今天 14:30 开始取号"),
+        # Friday 18:00: Monday.
+        (datetime(2025, 11, 28, 10, 0, tzinfo=UTC), "12月1日 08:30 开始取号"),
+    ],
+)
+def test_closed_hall_shows_tickets_paused_on_the_tile_before_a_tap(
+    qtbot: QtBot,
+    make_kiosk: KioskMaker,
+    sqlite_factory: sessionmaker[Session],
+    clock: FakeClock,
+    instant: datetime,
+    caption: str,
+) -> None:
+    clock.now = instant
+    kiosk = make_kiosk(sqlite_factory)
+    home = kiosk.controller.home
+    assert kiosk.window.current_name == HOME  # nothing tapped yet
+    tile = home.tiles["ticket"]
+    assert tile.closed
+    assert tile.title_label.text() == tile.accessibleName() == "暂停取号"
+    assert tile.caption_label.text() == tile.accessibleDescription() == caption
+    assert tile.pictogram.name == CLOSED_PICTOGRAM
+    assert tile.isEnabled()  # a tap explains (tests/kiosk/test_ticket_flow.py)
+    # It looks unlike the tiles that work: another fill, its words and pictogram greyed.
+    open_tile = home.tiles["guide"]
+    assert tile.palette().color(QPalette.ColorRole.Button) != open_tile.palette().color(
+        QPalette.ColorRole.Button
+    )
+    muted = QColor(kiosk.controller.tokens.muted)
+    assert tile.title_label.palette().color(QPalette.ColorRole.WindowText) == muted
+    assert tile.pictogram.color() == muted
+    for name in ("guide", "priority", "rating"):
+        assert not home.tiles[name].closed
+        assert home.tiles[name].title_label.text() == OPEN_TITLES[name]
+    assert home.hint_label.text() == "现在暂停取号；办事指南、优先服务和评价仍可使用"
+    assert check_accessibility(kiosk.window, kiosk.controller.tokens) == []
+    qtbot.mouseClick(home.elder_switch, Qt.MouseButton.LeftButton)
+    qtbot.wait(10)
+    assert tile.closed and tile.pictogram.color() == QColor(ELDER.muted)
+    assert check_accessibility(kiosk.window, ELDER) == []
+
+
+def test_ticket_tile_follows_the_hall_opening_and_closing(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session], clock: FakeClock
+) -> None:
+    kiosk = make_kiosk(sqlite_factory)
+    home = kiosk.controller.home
+    _assert_tickets_open(home)
+    clock.now = datetime(2025, 11, 26, 9, 31, tzinfo=UTC)  # 17:31, after closing
+    with qtbot.waitSignal(kiosk.controller.status_refreshed, timeout=10_000):
+        kiosk.controller.refresh()
+    assert home.tiles["ticket"].closed
+    assert home.tiles["ticket"].caption_label.text() == "明天 08:30 开始取号"
+    clock.now = datetime(2025, 11, 27, 0, 31, tzinfo=UTC)  # Thursday 08:31
+    with qtbot.waitSignal(kiosk.controller.status_refreshed, timeout=10_000):
+        kiosk.controller.refresh()
+    _assert_tickets_open(home)
+    assert check_accessibility(kiosk.window, kiosk.controller.tokens) == []

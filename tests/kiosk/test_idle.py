@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.window import HOME
 from shared.qt.a11y import check_accessibility
-from shared.qt.theme import NORMAL
+from shared.qt.theme import KIOSK
 from tests.kiosk.conftest import OFFSCREEN_NOISE, Kiosk, KioskMaker
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
@@ -32,7 +32,7 @@ def test_idle_warns_with_countdown_then_returns_home(
         pass
     assert banner.isVisible()
     assert banner.label.text() == "即将返回首页… 3"
-    assert check_accessibility(kiosk.window, NORMAL) == []
+    assert check_accessibility(kiosk.window, KIOSK) == []
     with qtbot.waitSignal(kiosk.controller.idle.timed_out, timeout=2000):
         pass
     assert ticks == [2, 1]

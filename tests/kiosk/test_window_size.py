@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.controller import KioskOptions
 from kiosk.screens.ticket import CONFIRM, RESULT
-from shared.qt.theme import ELDER, NORMAL
+from shared.qt.theme import ELDER, KIOSK
 from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, KioskMaker
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
@@ -43,7 +43,7 @@ def test_every_screen_fits_the_display(
 ) -> None:
     options = KioskOptions(**{**FAST.__dict__, "idle_ms": 60_000, "elder": elder})
     kiosk = make_kiosk(sqlite_factory, options, size=display)
-    assert kiosk.controller.tokens is (ELDER if elder else NORMAL)
+    assert kiosk.controller.tokens is (ELDER if elder else KIOSK)
     flow = kiosk.controller.ticket_flow
     flow.printer_factory = lambda _config: _NoPrinter()
     with qtbot.waitSignal(flow.menu_loaded, timeout=10_000):

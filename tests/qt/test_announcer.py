@@ -8,44 +8,15 @@ import stat
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Signal
 from pytestqt.qtbot import QtBot
 
 from shared.qt.announcer import (
     ERROR,
-    READY,
-    SPEAKING,
     Announcer,
     EspeakEngine,
     create_announcer,
 )
-
-
-class FakeEngine(QObject):
-    """QTextToSpeech's shape: say(), state(), stateChanged. Speaks until told it finished,
-    and fails the test if a sentence would be cut off by the next."""
-
-    stateChanged = Signal(int)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._state = READY
-        self.said: list[str] = []
-        self.cut_off: list[str] = []
-
-    def state(self) -> int:
-        return self._state
-
-    def say(self, text: str) -> None:
-        if self._state == SPEAKING:
-            self.cut_off.append(self.said[-1])
-        self.said.append(text)
-        self._state = SPEAKING
-        self.stateChanged.emit(SPEAKING)
-
-    def finish(self, state: int = READY) -> None:
-        self._state = state
-        self.stateChanged.emit(state)
+from tests.support.speech import FakeEngine
 
 
 def test_announcements_wait_for_the_engine_to_be_idle(qtbot: QtBot) -> None:
@@ -116,26 +87,28 @@ def test_create_announcer_is_silent_when_no_engine_exists(qtbot: QtBot) -> None:
 
 
 def test_espeak_engine_speaks_one_sentence_after_another(qtbot: QtBot, tmp_path: Path) -> None:
-    # A stand-in for espeak-ng with its command line (-v cmn TEXT) that logs start and end.
+    # A stand-in for espeak-ng with its command line (-v cmn -a AMPLITUDE TEXT) that logs
+    # start (with the amplitude) and end.
     log = tmp_path / "spoken.log"
     program = tmp_path / "espeak-ng"
     program.write_text(
-        f'#!/bin/sh\necho "start $3" >> {log}\nsleep 0.2\necho "end $3" >> {log}\n',
+        f'#!/bin/sh\necho "start $5 $4" >> {log}\nsleep 0.2\necho "end $5" >> {log}\n',
         encoding="utf-8",
     )
     program.chmod(program.stat().st_mode | stat.S_IXUSR)
     announcer = create_announcer(mode="espeak", espeak=str(program))
     assert isinstance(announcer.engine, EspeakEngine)
+    announcer.set_volume(40)  # the kiosk's volume setting, 0-100
     done: list[str] = []
     announcer.finished.connect(done.append)
     for text in ("A001", "A002", "A003"):
         announcer.announce(text)
     qtbot.waitUntil(lambda: len(done) == 3, timeout=10_000)
     assert log.read_text(encoding="utf-8").split("\n")[:-1] == [
-        "start A001",
+        "start A001 40",
         "end A001",
-        "start A002",
+        "start A002 40",
         "end A002",
-        "start A003",
+        "start A003 40",
         "end A003",
     ]

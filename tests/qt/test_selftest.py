@@ -109,3 +109,12 @@ def test_app_selftest_from_source_exits_0(app_name: str, tmp_path: Path) -> None
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1] == f"selftest {app_name}: OK"
     assert "Traceback" not in result.stderr
+
+
+def test_selftest_draws_the_shipped_pictograms(
+    app: QApplication, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue #12: a bundle without resources/icons/ or QtSvg fails here, not on a kiosk.
+    assert run_selftest("kiosk", _label, argv=["hall-kiosk", "--selftest"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("selftest kiosk: pictograms ok (") for line in lines), lines

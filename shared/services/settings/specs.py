@@ -25,6 +25,11 @@ DEFAULT_HALL_HOURS = {
 DEFAULT_SELF_SERVICE_HOURS = {"weekdays": [0, 1, 2, 3, 4, 5, 6], "sessions": [["00:00", "24:00"]]}
 
 
+#: How a yes/no setting may be typed (the console, the CLI, the workbook).
+YES = frozenset({"是", "开", "开启", "yes", "y", "on", "true", "1"})
+NO = frozenset({"否", "关", "关闭", "no", "n", "off", "false", "0"})
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     """One setting: how it is read, checked and shown.
@@ -66,6 +71,10 @@ class SettingSpec:
                     f"must be between {low} and {high}, got {value}", f"应在 {low} 至 {high} 之间。"
                 )
             return value
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValidationError(f"must be yes or no, got {value!r}", "应为 是 或 否。")
+            return value
         raise ValidationError(f"no checker for kind {self.kind}")
 
     def parse(self, text: str) -> Any:
@@ -78,6 +87,12 @@ class SettingSpec:
                 return self.check(int(raw))
             if self.kind == "hours":
                 return self.check(parse_hours_text(raw))
+            if self.kind == "bool":
+                if raw.lower() in YES:
+                    return True
+                if raw.lower() in NO:
+                    return False
+                raise ValidationError(f"must be yes or no, got {raw!r}", "应为 是 或 否。")
             if self.kind == "list":
                 items = [p.strip() for p in re.split(r"[,，、;；]", raw) if p.strip()]
                 return self.check(items)
@@ -97,6 +112,8 @@ class SettingSpec:
             return hours_text(value)[1]
         if self.kind == "list":
             return "、".join(str(v) for v in value)
+        if self.kind == "bool":
+            return "是" if value else "否"
         return str(value)
 
 
@@ -121,6 +138,25 @@ def _levels(value: Any) -> list[str]:
     if len(levels) > 8:
         raise ValidationError("at most 8 levels", "最多 8 个等级。")
     return levels
+
+
+def _hotline(value: Any) -> str:
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9][0-9-]{2,19}", text):
+        raise ValidationError(
+            f"a phone number of 3-20 digits and dashes, got {text!r}", "应为电话号码，如 12345。"
+        )
+    return text
+
+
+def _web_address(value: Any) -> str:
+    text = str(value or "").strip()
+    if text and not re.fullmatch(r"https?://[^\s/]+\.[^\s]{1,290}", text):
+        raise ValidationError(
+            f"a web address starting http:// or https://, got {text!r}",
+            "应为以 http:// 或 https:// 开头的网址，或留空。",
+        )
+    return text
 
 
 def _secret(value: Any) -> Any:
@@ -221,6 +257,39 @@ SPECS: dict[str, SettingSpec] = {
             ["一般", "重要", "重大"],
             site_scoped=False,
             checker=_levels,
+        ),
+        SettingSpec(
+            "kiosk_voice",
+            "自助机语音引导",
+            "speak each kiosk screen's heading and result aloud in 长辈模式 and after 语音 is"
+            " pressed (是/否)",
+            "bool",
+            True,
+        ),
+        _int(
+            "kiosk_voice_volume",
+            "自助机语音音量",
+            "the kiosk's speech volume, 0-100",
+            80,
+            0,
+            100,
+        ),
+        SettingSpec(
+            "service_hotline",
+            "便民服务热线",
+            "the phone number the kiosk offers when nobody is at the desk (e.g. 12345)",
+            "text",
+            "12345",
+            checker=_hotline,
+        ),
+        SettingSpec(
+            "online_hall_url",
+            "网上办事大厅网址",
+            "the online service hall the kiosk offers as a QR code when nobody is at the desk"
+            " (https://…, or empty for none)",
+            "text",
+            "",
+            checker=_web_address,
         ),
         SettingSpec(
             "kiosk_pin_hash",

@@ -139,7 +139,7 @@ def test_slip_pdf_opens_the_published_guide_or_says_what_its_code_is(
     assert codes == [url]
     assert "居民身份证换领（示例）" in text and "扫码查看网上办事指南" in text
     assert "办理地点：区政务服务中心一楼公安户政窗口" in text
-    assert "本中心窗口：19、20、21、22号窗口（一楼公安户政区）" in text
+    assert "本中心窗口：19至22号窗口（一楼公安户政区）" in text
 
     # A demo matter has no published online guide: the caption says what the code is.
     bare = tmp_path / "bare.pdf"
