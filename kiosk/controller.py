@@ -346,6 +346,8 @@ class KioskController(QObject):
         self.home.first_painted.connect(self.on_home_first_painted)
         self.home.choice_selected.connect(self.on_home_choice_selected)
         self.home.elder_mode_toggled.connect(self.on_home_elder_mode_toggled)
+        self.home.voice_toggled.connect(self.window.guidance.set_asked)
+        self.window.guidance.voice_changed.connect(self.on_voice_changed)
         self.window.screen_shown.connect(self.on_window_screen_shown)
         self.window.admin_corner.long_pressed.connect(self.on_admin_corner_long_pressed)
         self.window.idle_banner.continue_clicked.connect(self.idle.poke)
@@ -449,6 +451,7 @@ class KioskController(QObject):
         self.status = status
         self.home.set_status(status)
         self.window.guidance.configure(status.voice, status.voice_volume)
+        self.on_voice_changed(self.window.guidance.voice_on)
         self._set_in_service(True)
         choice, self._waiting_choice = self._waiting_choice, None
         if choice is not None and self.window.current_name == STARTING:
@@ -517,6 +520,12 @@ class KioskController(QObject):
         """The 长辈模式 switch: restyle everything."""
         self.set_elder(on)
 
+    def on_voice_changed(self, _on: bool) -> None:
+        """Voice guidance went on or off (长辈模式, 语音, the hall's setting): the switch shows
+        whether this visit hears the screens."""
+        guidance = self.window.guidance
+        self.home.set_voice(guidance.voice_on, guidance.allowed)
+
     def on_window_screen_shown(self, name: str) -> None:
         """Count idle time only away from the at-rest screens; an outage says who can help."""
         self.idle.set_armed(name not in AT_REST)
@@ -558,7 +567,7 @@ class KioskController(QObject):
         """Nobody answered the countdown: home, in the mode the kiosk started in (and no
         speech the next visitor did not ask for)."""
         self.window.hide_idle_warning()
-        self.window.guidance.set_asked(False)
+        self.window.guidance.set_asked(None)
         self.set_elder(self.options.elder)
         self.go_home()
 

@@ -53,12 +53,14 @@ class Guidance(QObject):
             self.announcer.setParent(self)
         self.allowed = True  # the hall's kiosk_voice setting
         self.elder = False
-        self.asked = False  # 语音 pressed during this visit
+        # The 语音 switch during this visit: on, off, or untouched (None: 长辈模式 decides).
+        self.asked: bool | None = None
 
     @property
     def voice_on(self) -> bool:
-        """Whether sentences are spoken now (the hall allows it, and 长辈模式 or 语音)."""
-        return self.allowed and (self.elder or self.asked)
+        """Whether sentences are spoken now: the hall allows it, and the visitor turned 语音
+        on — or left it alone in 长辈模式."""
+        return self.allowed and (self.elder if self.asked is None else self.asked)
 
     def set_announcer(self, announcer: Announcer) -> None:
         """Speak through ``announcer`` from now on (the app's real engine, or a test's)."""
@@ -78,8 +80,9 @@ class Guidance(QObject):
         self.elder = on
         self._changed(was)
 
-    def set_asked(self, on: bool) -> None:
-        """The 语音 button: speech for this visit (reset when the kiosk goes home idle)."""
+    def set_asked(self, on: bool | None) -> None:
+        """The 语音 switch: speech on or off for this visit (``None``: back to the default,
+        when the kiosk goes home idle)."""
         was = self.voice_on
         self.asked = on
         self._changed(was)

@@ -109,11 +109,13 @@ class HomeScreen(QWidget):
     Signals:
         choice_selected(str): a tile was pressed; the argument is the screen name to open.
         elder_mode_toggled(bool): the 长辈模式 switch was turned on (True) or off (False).
+        voice_toggled(bool): the 语音 switch (speech for this visit) was turned on or off.
         first_painted(): the screen finished its first paint (it is on screen and usable).
     """
 
     choice_selected = Signal(str)
     elder_mode_toggled = Signal(bool)
+    voice_toggled = Signal(bool)
     first_painted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -193,17 +195,29 @@ class HomeScreen(QWidget):
         self.elder_switch.setAccessibleDescription(self.tr("字更大，按钮更大"))
         self.elder_switch.toggled.connect(self._show_switch_state)
         self.elder_switch.toggled.connect(self.elder_mode_toggled)
+        # Speech on demand, for a visitor who wants to hear the screens without 长辈模式.
+        self.voice_switch = QPushButton()
+        self.voice_switch.setObjectName("voiceSwitch")
+        self.voice_switch.setProperty("role", "kiosk_switch")
+        self.voice_switch.setCheckable(True)
+        self.voice_switch.setAccessibleName(self.tr("语音播报"))
+        self.voice_switch.setAccessibleDescription(self.tr("朗读每一页的标题和结果"))
+        self.voice_switch.toggled.connect(self._show_voice_state)
+        self.voice_switch.toggled.connect(self.voice_toggled)
         self.hint_label = QLabel(self.tr("请点击您要办理的事项"))
         self.hint_label.setWordWrap(True)
         bottom.addWidget(self.elder_switch)
+        bottom.addSpacing(16)
+        bottom.addWidget(self.voice_switch)
         bottom.addSpacing(24)
         bottom.addWidget(self.hint_label, 1)
         body.addLayout(bottom)
 
-        order = [*self.tiles.values(), self.elder_switch]
+        order = [*self.tiles.values(), self.elder_switch, self.voice_switch]
         for before, after in itertools.pairwise(order):
             QWidget.setTabOrder(before, after)
         self._show_switch_state(False)
+        self._show_voice_state(False)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -218,6 +232,18 @@ class HomeScreen(QWidget):
 
     def _show_switch_state(self, on: bool) -> None:
         self.elder_switch.setText(self.tr("长辈模式：开") if on else self.tr("长辈模式：关"))
+
+    def _show_voice_state(self, on: bool) -> None:
+        self.voice_switch.setText(self.tr("语音：开") if on else self.tr("语音：关"))
+
+    def set_voice(self, on: bool, available: bool = True) -> None:
+        """Show the 语音 switch in a state without emitting :attr:`voice_toggled`; hidden when
+        the hall turned voice guidance off."""
+        self.voice_switch.blockSignals(True)
+        self.voice_switch.setChecked(on)
+        self.voice_switch.blockSignals(False)
+        self._show_voice_state(on)
+        self.voice_switch.setVisible(available)
 
     def set_elder(self, on: bool) -> None:
         """Show the switch in a state without emitting :attr:`elder_mode_toggled`."""

@@ -136,21 +136,34 @@ def test_voice_speaks_in_elder_mode_or_on_request_at_the_halls_volume(
     kiosk = speaking_kiosk(make_kiosk, sqlite_factory)
     with qtbot.waitSignal(kiosk.controller.status_refreshed, timeout=WAIT):
         kiosk.controller.refresh()
-    guidance = kiosk.window.guidance
+    home = kiosk.controller.home
     assert engine(kiosk).volume == pytest.approx(0.4)
     # Normal mode, nobody asked: silent.
     flow = kiosk.controller.ticket_flow
     with qtbot.waitSignal(flow.menu_loaded, timeout=WAIT):
-        qtbot.mouseClick(kiosk.controller.home.tiles["ticket"], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(home.tiles["ticket"], Qt.MouseButton.LeftButton)
     assert engine(kiosk).said == []
-    # 语音 for this visit: the next screen's heading is spoken.
-    guidance.set_asked(True)
+    qtbot.mouseClick(flow.queues.home_button, Qt.MouseButton.LeftButton)
+    # 语音 on the home screen, for this visit: each screen's heading, then the result.
+    assert home.voice_switch.text() == "语音：关"
+    qtbot.mouseClick(home.voice_switch, Qt.MouseButton.LeftButton)
+    assert home.voice_switch.text() == "语音：开"
+    with qtbot.waitSignal(flow.menu_loaded, timeout=WAIT):
+        qtbot.mouseClick(home.tiles["ticket"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(flow.queues.buttons["A"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: engine(kiosk).said == ["请确认您要取的号"])
+    qtbot.waitUntil(
+        lambda: engine(kiosk).said == ["取号：请选择您要办理的业务", "请确认您要取的号"]
+    )
     with qtbot.waitSignal(flow.print_finished, timeout=WAIT):
         qtbot.mouseClick(flow.confirm_screen.confirm_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(engine(kiosk).said) == 2)
-    assert engine(kiosk).said[1].startswith("您的号码 A001，综合受理，前面还有 0 人")
+    qtbot.waitUntil(lambda: len(engine(kiosk).said) == 3)
+    assert engine(kiosk).said[2].startswith("您的号码 A001，综合受理，前面还有 0 人")
+    assert engine(kiosk).cut_off == []
+    # In 长辈模式 it is on by default, and the switch says so.
+    kiosk.controller.on_idle_timed_out()
+    assert home.voice_switch.text() == "语音：关"
+    qtbot.mouseClick(home.elder_switch, Qt.MouseButton.LeftButton)
+    assert home.voice_switch.text() == "语音：开"
 
 
 def test_the_hall_can_turn_voice_off(
@@ -163,6 +176,7 @@ def test_the_hall_can_turn_voice_off(
         kiosk.controller.refresh()
     kiosk.controller.set_elder(True)
     assert not kiosk.window.guidance.voice_on
+    assert not kiosk.controller.home.voice_switch.isVisible()  # nothing to turn on
     flow = kiosk.controller.ticket_flow
     with qtbot.waitSignal(flow.menu_loaded, timeout=WAIT):
         qtbot.mouseClick(kiosk.controller.home.tiles["ticket"], Qt.MouseButton.LeftButton)
