@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Property, QCoreApplication, QRectF, QSize, Qt
+from PySide6.QtCore import Property, QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -162,6 +162,7 @@ class HallMap(QWidget):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
         serving = [w for w in self.windows if w.serves]
+        goal: QPointF | None = None
         if serving:
             # "Go here" under the highlighted windows, pointing up at them.
             xs = [hall.left() + w.x * hall.width() for w in serving]
@@ -179,6 +180,7 @@ class HallMap(QWidget):
             )
             span = span.intersected(hall)
             painter.drawText(span, Qt.AlignmentFlag.AlignCenter, _tr("↑ 请到这里"))
+            goal = QPointF((min(xs) + max(xs)) / 2, span.bottom())
 
         label = QFont(self.font())
         label.setPixelSize(max(floor, int(hall.height() * 0.07)))
@@ -208,6 +210,8 @@ class HallMap(QWidget):
         painter.drawRoundedRect(you, 6, 6)
         painter.setPen(c("mark_text"))
         painter.drawText(you, Qt.AlignmentFlag.AlignCenter, _tr("您在这里"))
+        if goal is not None:
+            self._draw_path(painter, you, seats, goal)
 
         door = QRectF(
             hall.center().x() - hall.width() * 0.12,
@@ -220,6 +224,29 @@ class HallMap(QWidget):
         painter.setPen(c("ink"))
         painter.drawText(door, Qt.AlignmentFlag.AlignCenter, _tr("入口"))
         painter.end()
+
+    def _draw_path(self, painter: QPainter, you: QRectF, seats: QRectF, goal: QPointF) -> None:
+        """The way from 您在这里 to the windows: up beside the waiting area, across, and up to
+        them, dashed in the highlight colour with an arrowhead."""
+        corridor = (goal.y() + seats.top()) / 2 if goal.y() < seats.top() else goal.y() + 8
+        start = QPointF(you.center().x(), you.top())
+        points = [
+            start,
+            QPointF(start.x(), corridor),
+            QPointF(goal.x(), corridor),
+            QPointF(goal.x(), goal.y() + 6),
+        ]
+        pen = QPen(self.color("serve"), 5, Qt.PenStyle.DashLine)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPolyline(points)
+        tip = points[-1]
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.color("serve"))
+        painter.drawPolygon(
+            [tip, QPointF(tip.x() - 12, tip.y() + 18), QPointF(tip.x() + 12, tip.y() + 18)]
+        )
 
     def _number_labels(
         self, boxes: dict[int, QRectF], metrics: QFontMetricsF, fits: bool

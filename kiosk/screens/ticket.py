@@ -43,6 +43,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.screens.common import MessageScreen, register_built
 from kiosk.screens.ticket_views import ConfirmScreen, QueueListScreen, ResultScreen
+from kiosk.screens.way import WayScreen
 from kiosk.window import KioskWindow
 from shared.errors import HallError
 from shared.qt.tasks import TaskRunner
@@ -68,6 +69,7 @@ log = logging.getLogger(__name__)
 NAME = "ticket"
 CONFIRM = "ticket_confirm"
 RESULT = "ticket_result"
+WAY = "ticket_way"
 MESSAGE = "ticket_message"
 # Change kinds that move the counts on the queue buttons.
 REFRESH_KINDS = {"ticket", "organisation", "setting", "window", "calendar"}
@@ -233,11 +235,13 @@ class TicketFlow(QObject):
         self.queues = QueueListScreen()
         self.confirm_screen = ConfirmScreen()
         self.result = ResultScreen()
+        self.way = WayScreen()
         self.message = MessageScreen(_tr("取号"), "")
         screens: list[tuple[str, QWidget]] = [
             (NAME, self.queues),
             (CONFIRM, self.confirm_screen),
             (RESULT, self.result),
+            (WAY, self.way),
             (MESSAGE, self.message),
         ]
         register_built(window, screens)
@@ -248,6 +252,9 @@ class TicketFlow(QObject):
         self.confirm_screen.back_requested.connect(self.on_confirm_back_requested)
         self.confirm_screen.home_requested.connect(self.home_requested)
         self.result.home_requested.connect(self.home_requested)
+        self.result.way_requested.connect(self.on_result_way_requested)
+        self.way.back_requested.connect(lambda: self.window.show_screen(RESULT))
+        self.way.home_requested.connect(self.home_requested)
         self.message.home_requested.connect(self.home_requested)
         if tasks is not None and factory is not None:
             self.attach(tasks, factory)
@@ -342,6 +349,10 @@ class TicketFlow(QObject):
             choice, self.priority, self.matter.name if self.matter else None
         )
         self.window.show_screen(CONFIRM)
+
+    def on_result_way_requested(self) -> None:
+        """去哪里办: the hall map with the ticket's windows, the whole screen."""
+        self.window.show_screen(WAY)
 
     def confirm(self) -> None:
         """Issue the ticket of the confirmation on screen (its request key makes it idempotent)."""
@@ -465,7 +476,10 @@ class TicketFlow(QObject):
         ticket = issued.ticket
         self._shown_ticket = ticket.id
         self.request_key = None
-        self.result.set_ticket(ticket, self.choice.way if self.choice else None)
+        way = self.choice.way if self.choice else None
+        self.result.set_ticket(ticket, way)
+        if way is not None and way.serving:
+            self.way.set_way(ticket.number, way)
         self.window.show_screen(RESULT)
         self.ticket_issued.emit(ticket)
         printer = self._printer()

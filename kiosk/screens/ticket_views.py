@@ -361,13 +361,15 @@ class ConfirmScreen(QWidget):
 
 
 class ResultScreen(PrintStatus, QWidget):
-    """取号, the end: the number huge, the facts, and how printing went.
+    """取号, the end: the number huge, the facts, where to go, and how printing went.
 
     Signals:
         home_requested(): 完成，返回首页.
+        way_requested(): 看位置图 (the hall map, the whole screen).
     """
 
     home_requested = Signal()
+    way_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -419,8 +421,20 @@ class ResultScreen(PrintStatus, QWidget):
             layout.addWidget(label)
         layout.addStretch(1)
         self.home_button = finish_button(self, _tr("完成，返回首页"))
-        layout.addWidget(self.home_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.way_button = QPushButton(_tr("看位置图"))
+        self.way_button.setObjectName("wayButton")
+        self.way_button.setProperty("role", "kiosk_nav")
+        self.way_button.setAccessibleName(_tr("看位置图：去哪个窗口办理"))
+        self.way_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addStretch(1)
+        row.addWidget(self.way_button)
+        row.addWidget(self.home_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.home_button.clicked.connect(self.home_requested)
+        self.way_button.clicked.connect(self.way_requested)
         self.number = ""
 
     def set_ticket(self, ticket: TicketView, way: Way | None = None) -> None:
@@ -443,6 +457,8 @@ class ResultScreen(PrintStatus, QWidget):
             go = _tr("叫号后请到{where}办理").format(where=way.where)
         self.where_label.setText(go)
         self.where_label.setVisible(bool(go))
+        # The map only when the hall placed the windows on it.
+        self.way_button.setVisible(way is not None and bool(way.serving))
         # What a screen reader says when the screen opens on the number (it takes focus).
         self.number_label.setAccessibleName(
             "，".join(

@@ -10,6 +10,8 @@ AT-SPI walk (``test_atspi_walk.py``) checks the same from outside, as Orca sees 
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -18,9 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.controller import KioskOptions
 from kiosk.screens.guide import NAME as GUIDE
-from kiosk.screens.ticket import CONFIRM, NAME, RESULT
+from kiosk.screens.ticket import CONFIRM, NAME, RESULT, WAY
 from kiosk.window import HOME
+from shared.qt.a11y import check_accessibility
 from shared.qt.announcer import Announcer
+from shared.qt.theme import KIOSK
 from shared.services.settings import change_setting
 from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, Kiosk, KioskMaker
 from tests.support.speech import QuickEngine
@@ -36,6 +40,13 @@ def focused(kiosk: Kiosk) -> QWidget | None:
     """The window's focus widget (the window need not be the active one offscreen)."""
     widget = kiosk.window.focusWidget()
     return widget if widget is not None and widget.isVisible() else None
+
+
+def shoot(kiosk: Kiosk, name: str) -> None:
+    """Save the window when HALL_SHOTS names a folder (to look at)."""
+    folder = os.environ.get("HALL_SHOTS")
+    if folder:
+        kiosk.window.grab().save(os.path.join(folder, f"{name}.png"))
 
 
 def heading_text(kiosk: Kiosk) -> str:
@@ -195,3 +206,28 @@ def test_without_a_speech_engine_the_kiosk_is_silent_not_broken(
     guidance = kiosk.window.guidance
     assert guidance.announcer.silent
     assert guidance.announcer.history == ["取号：请选择您要办理的业务"]  # recorded, not spoken
+
+
+def test_where_to_go_on_the_hall_map_after_a_ticket(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
+) -> None:
+    kiosk = make_kiosk(sqlite_factory, OPTIONS, size=(1080, 1920))
+    flow = kiosk.controller.ticket_flow
+    with qtbot.waitSignal(flow.menu_loaded, timeout=WAIT):
+        qtbot.mouseClick(kiosk.controller.home.tiles["ticket"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(flow.queues.buttons["D"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(flow.print_finished, timeout=WAIT):
+        qtbot.mouseClick(flow.confirm_screen.confirm_button, Qt.MouseButton.LeftButton)
+    result = flow.result
+    assert result.where_label.text() == "叫号后请到19至22号窗口（一楼公安户政区）办理"
+    qtbot.mouseClick(result.way_button, Qt.MouseButton.LeftButton)
+    assert kiosk.window.current_name == WAY
+    way = flow.way
+    assert heading_text(kiosk) == "请到19至22号窗口（一楼公安户政区）"
+    assert way.number_label.text() == "您的号码 D001，叫号后前往"
+    assert way.map.highlighted() == [19, 20, 21, 22]
+    assert check_accessibility(kiosk.window, KIOSK) == []
+    shoot(kiosk, "ticket_way_portrait")
+    qtbot.mouseClick(way.back_button, Qt.MouseButton.LeftButton)
+    assert kiosk.window.current_name == RESULT
+    assert focused(kiosk) is result.number_label
