@@ -35,6 +35,8 @@ STEPS = (
     "press:取号",
     "press:A*",
     "press:确认取号",
+    "press:看位置图：去哪个窗口办理",
+    "press:返回我的号码",
     "press:完成，返回首页",
     "press:办事指南",
     "press:字母 S",
@@ -68,6 +70,7 @@ STEPS = (
 HEADINGS = {
     "press:取号": "取号：请选择您要办理的业务",
     "press:A*": "请确认您要取的号",
+    "press:看位置图：去哪个窗口办理": "请到3至8号窗口（一楼综合受理区）",
     "press:完成，返回首页": "华容区政务服务中心",
     "press:办事指南": "办事指南：按拼音首字母查找事项",
     "press:居民身份证换领": "居民身份证换领",
@@ -138,6 +141,8 @@ def test_a_screen_reader_walk_through_every_flow(
     said = ticket["focused"]["name"]
     assert said.startswith(f"您的号码 {numbers[0]}，综合受理，前面还有")
     assert "叫号后请到" in said and "号窗口" in said
+    back = steps[STEPS.index("press:返回我的号码") + 1]
+    assert back["focused"]["name"] == said  # back on the number, never lost
     # Readable from the tree by anyone walking it, not only when focused.
     assert any(label.startswith(f"您的号码 {numbers[0]}") for label in ticket["labels"])
 
