@@ -174,10 +174,14 @@ def press(app: Any, name: str) -> None:
 
 
 def settle(app: Any, before: str) -> None:
-    """Wait until the focused object changes from ``before`` (or the settle time passes)."""
+    """Wait until the focused object changes from ``before`` or something is announced (a
+    key press keeps focus where it is), or the settle time passes."""
     deadline = time.monotonic() + SETTLE_SECONDS
     while time.monotonic() < deadline:
         pump(0.3)
+        if HEARD:
+            pump(0.5)
+            return
         target = focused(showing(app))
         now = json.dumps(describe(target), ensure_ascii=False) if target is not None else ""
         if now and now != before:
