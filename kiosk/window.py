@@ -21,6 +21,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
+    QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -34,6 +35,8 @@ from kiosk.idle import IdleBanner
 from kiosk.keyboard import OnScreenKeyboard
 
 HOME = "home"
+#: How often the window checks it is still the active one (see ``_keep_active``).
+ACTIVATION_CHECK_MS = 1_000
 LONG_PRESS_MS = 3_000
 CORNER_PX = 96
 
@@ -160,6 +163,26 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._exit_keys)
+            if isinstance(app, QGuiApplication):
+                app.focusWindowChanged.connect(self._on_focus_window_changed)
+        # Loading Qt Quick (the on-screen keyboard) can leave no window active without a
+        # signal: checked on a slow timer too.
+        self._activation = QTimer(self)
+        self._activation.setInterval(ACTIVATION_CHECK_MS)
+        self._activation.timeout.connect(self._keep_active)
+        self._activation.start()
+
+    def _keep_active(self) -> None:
+        if QGuiApplication.focusWindow() is None:
+            self._on_focus_window_changed(None)
+
+    def _on_focus_window_changed(self, window: object) -> None:
+        # The kiosk is alone on its screen. When it loses activation with nothing to take it —
+        # loading Qt Quick's keyboard does that with no window manager to give it back — it
+        # takes it back: no widget has focus in an inactive window, so a screen reader would
+        # hear nothing from then on.
+        if window is None and self.isVisible() and not self._exit_allowed:
+            QTimer.singleShot(0, self, self.activateWindow)
 
     # -- the way out ----------------------------------------------------------------------------
 

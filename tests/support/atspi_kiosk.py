@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from PySide6.QtWidgets import QApplication
 
 from kiosk.controller import KioskController, KioskOptions
+from kiosk.keyboard import prepare_environment
 from kiosk.window import KioskWindow
 from shared.db import create_session_factory
 from shared.qt.theme import load_fonts
@@ -29,6 +30,7 @@ def main() -> int:
     parser.add_argument("--size", default="1920x1080")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
+    prepare_environment()  # as the real kiosk: the on-screen keyboard is its input method
     app = QApplication(sys.argv[:1])
     app.setApplicationName("hall-kiosk-walk")
     load_fonts(app)
