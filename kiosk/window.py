@@ -181,8 +181,14 @@ class KioskWindow(QWidget):
         # loading Qt Quick's keyboard does that with no window manager to give it back — it
         # takes it back: no widget has focus in an inactive window, so a screen reader would
         # hear nothing from then on.
-        if window is None and self.isVisible() and not self._exit_allowed:
+        if window is None and self.isVisible() and not self._exit_allowed and self._alone():
             QTimer.singleShot(0, self, self.activateWindow)
+
+    def _alone(self) -> bool:
+        """No other window of this application is showing (never steal from one)."""
+        return not any(
+            w is not self and w.isVisible() and w.isWindow() for w in QApplication.topLevelWidgets()
+        )
 
     # -- the way out ----------------------------------------------------------------------------
 

@@ -102,6 +102,10 @@ def make_kiosk(qtbot: QtBot, clock: FakeClock) -> Iterator[KioskMaker]:
     yield make
     for controller in made:
         controller.shutdown()
+        # The kiosk refuses to close until its PIN lets it: let it, so no kiosk window stays
+        # on screen into later tests.
+        controller.window.allow_exit()
+        controller.window.close()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setStyleSheet("")

@@ -114,6 +114,8 @@ def walk(url: str, *, elder: bool, size: str) -> list[dict[str, Any]]:
     return lines
 
 
+# A walk presses 36 buttons and waits for each screen: about a minute, more on a busy machine.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
 @pytest.mark.parametrize("size", ["1920x1080", "1080x1920"], ids=["landscape", "portrait"])
 def test_a_screen_reader_walk_through_every_flow(

@@ -50,7 +50,7 @@ TARGET_ROLES = CONTROL_ROLES - {
     pyatspi.ROLE_LIST,
     pyatspi.ROLE_SCROLL_BAR,
 }
-SETTLE_SECONDS = 20.0  # generous: the first form loads the on-screen keyboard (QML)
+SETTLE_SECONDS = 30.0  # generous: the first form loads the on-screen keyboard (QML)
 
 #: Announcements heard since the last step (AT-SPI ``object:announcement``: what a screen
 #: reader says without focus moving).
