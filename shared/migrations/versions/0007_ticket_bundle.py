@@ -45,6 +45,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("tickets", schema=None) as batch_op:
+    # SQLite reports its foreign keys without names: the convention names the reflected one,
+    # so it can be dropped by name before the column (the table is copied, as batch mode does).
+    convention = {"fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}
+    with op.batch_alter_table("tickets", schema=None, naming_convention=convention) as batch_op:
         batch_op.drop_constraint(FK, type_="foreignkey")
         batch_op.drop_column("bundle_id")
