@@ -14,7 +14,7 @@ run_pkgs=(
   libgssapi-krb5-2  # Qt Network, which Qt Quick (the on-screen keyboard) links
 )
 test_pkgs=(postgresql xvfb xauth zbar-tools libzbar0 poppler-utils
-  at-spi2-core dbus-daemon dbus-x11 python3-pyatspi gir1.2-atspi-2.0)
+  at-spi2-core dbus dbus-x11 python3-pyatspi gir1.2-atspi-2.0)
 pkgs=("${run_pkgs[@]}")
 [ "$profile" = test ] && pkgs+=("${test_pkgs[@]}")
 python3 -c 'import ensurepip, venv' 2>/dev/null || pkgs+=(python3-venv python3-pip)
