@@ -237,14 +237,7 @@ class CatalogIndex:
 
     def _build(self, session: Session) -> None:
         started = time.perf_counter()
-        site_rows = session.execute(
-            select(matter_sites.c.matter_id, Site.code).join(
-                Site, Site.id == matter_sites.c.site_id
-            )
-        )
-        sites: dict[Any, set[str]] = {}
-        for matter_id, code in site_rows:
-            sites.setdefault(matter_id, set()).add(code)
+        sites = _site_codes(session, matter_sites.c.matter_id, matter_sites.c.site_id)
         aliases: dict[Any, list[str]] = {}
         for matter_id, alias in session.execute(select(MatterAlias.matter_id, MatterAlias.alias)):
             aliases.setdefault(matter_id, []).append(alias)
@@ -477,6 +470,14 @@ class CatalogIndex:
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
+def _site_codes(session: Session, owner: Any, site: Any) -> dict[Any, set[str]]:
+    """The site codes of each row of a link table (``owner`` and ``site`` are its columns)."""
+    found: dict[Any, set[str]] = {}
+    for key, code in session.execute(select(owner, Site.code).join(Site, Site.id == site)):
+        found.setdefault(key, set()).add(code)
+    return found
+
+
 def _bundle_entries(session: Session) -> list[Entry]:
     """Active 一件事 bundles as entries: found by their own name; their matters' names and
     the materials count as details (below a matter found by its name)."""
@@ -495,11 +496,7 @@ def _bundle_entries(session: Session) -> list[Entry]:
     ).all()
     if not bundles:
         return []
-    sites: dict[Any, set[str]] = {}
-    for bundle_id, code in session.execute(
-        select(bundle_sites.c.bundle_id, Site.code).join(Site, Site.id == bundle_sites.c.site_id)
-    ):
-        sites.setdefault(bundle_id, set()).add(code)
+    sites = _site_codes(session, bundle_sites.c.bundle_id, bundle_sites.c.site_id)
     members: dict[Any, list[tuple[str, str, str]]] = {}
     for bundle_id, name, department, department_code in session.execute(
         select(MatterBundleItem.bundle_id, ServiceMatter.name, Department.name, Department.code)
