@@ -7,7 +7,7 @@ ticket changes, so one cheap query pair must answer it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,7 +16,8 @@ from shared.clock import business_date, utcnow
 from shared.models import Site, Ticket
 from shared.models.tickets import WAITING_STATES
 from shared.services.hours import hall_state
-from shared.services.settings import default_site, get_setting, site_by_code
+from shared.services.settings import default_site, site_by_code
+from shared.services.tickets.directory import directory
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,6 @@ class KioskStatus:
     online_hall: str = ""
 
 
-def _parse_cutover(value: object) -> time:
-    hours, minutes = str(value).split(":")
-    return time(int(hours), int(minutes))
-
-
 def resolve_site(session: Session, site_code: str | None) -> Site:
     """The site with ``site_code``, or the first site when it is ``None``."""
     return site_by_code(session, site_code) if site_code else default_site(session)
@@ -76,7 +72,10 @@ def kiosk_status(
     now = now or utcnow()
     site = resolve_site(session, site_code)
     state = hall_state(session, site, now)
-    cutover = _parse_cutover(get_setting(session, "business_day_cutover", site.id))
+    # Settings from the directory snapshot the ticket path keeps (re-read only when the feed
+    # says a setting changed), not a query each per refresh.
+    known = directory(session)
+    cutover = known.cutover(site.id)
     day = business_date(now, cutover)
     waiting = session.scalar(
         select(func.count())
@@ -97,8 +96,8 @@ def kiosk_status(
         waiting=int(waiting or 0),
         business_date=day,
         now=now,
-        voice=bool(get_setting(session, "kiosk_voice", site.id)),
-        voice_volume=int(get_setting(session, "kiosk_voice_volume", site.id)),
-        hotline=str(get_setting(session, "service_hotline", site.id)),
-        online_hall=str(get_setting(session, "online_hall_url", site.id) or ""),
+        voice=bool(known.setting("kiosk_voice", site.id)),
+        voice_volume=int(known.setting("kiosk_voice_volume", site.id)),
+        hotline=str(known.setting("service_hotline", site.id)),
+        online_hall=str(known.setting("online_hall_url", site.id) or ""),
     )

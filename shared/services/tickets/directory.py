@@ -35,7 +35,16 @@ from shared.services.settings import SPECS
 RELEVANT_KINDS = ("organisation", "setting", "calendar")
 #: The settings the snapshot holds (hall-wide and per-site rows); the slip's signing secret
 #: too (see ``ticket_codes.stored_secret``).
-CACHED_SETTINGS = ("business_day_cutover", "hall_hours", "installation_secret")
+CACHED_SETTINGS = (
+    "business_day_cutover",
+    "hall_hours",
+    "installation_secret",
+    # The kiosk's home status, refreshed on every ticket change.
+    "kiosk_voice",
+    "kiosk_voice_volume",
+    "service_hotline",
+    "online_hall_url",
+)
 
 FeedKey = tuple[int, int]
 
