@@ -536,20 +536,8 @@ class KioskController(QObject):
             assert isinstance(screen, OutageScreen)
             status = self.status
             hotline = status.hotline if status else "12345"
-            screen.set_help(self._staffed_now(), hotline, status.online_hall if status else "")
-
-    def _staffed_now(self) -> bool | None:
-        """Whether the hall's desk is staffed now, from the last status read (``None``: not
-        known — never read, or its next opening has passed since)."""
-        status = self.status
-        if status is None:
-            return None
-        now = self._clock()
-        if status.is_open:
-            return status.closes_at is None or now < status.closes_at
-        if status.next_opening is not None and now >= status.next_opening:
-            return None
-        return False
+            staffed = status.staffed_at(self._clock()) if status else None
+            screen.set_help(staffed, hotline, status.online_hall if status else "")
 
     def on_idle_warning_started(self, seconds: int) -> None:
         """Show the countdown."""

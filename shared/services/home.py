@@ -55,6 +55,16 @@ class KioskStatus:
     hotline: str = "12345"
     online_hall: str = ""
 
+    def staffed_at(self, now: datetime) -> bool | None:
+        """Whether the desk is staffed at ``now`` by this status (read earlier: the kiosk
+        uses its last one when the database is gone); ``None`` when it cannot tell — the next
+        opening has passed since."""
+        if self.is_open:
+            return self.closes_at is None or now < self.closes_at
+        if self.next_opening is not None and now >= self.next_opening:
+            return None
+        return False
+
 
 def resolve_site(session: Session, site_code: str | None) -> Site:
     """The site with ``site_code``, or the first site when it is ``None``."""

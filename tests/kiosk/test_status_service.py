@@ -84,3 +84,20 @@ def test_business_day_follows_the_site_cutover(sqlite_factory: sessionmaker[Sess
 def test_unknown_site_is_refused(sqlite_factory: sessionmaker[Session]) -> None:
     with sqlite_factory() as session, pytest.raises(NotFound):
         kiosk_status(session, "nowhere", now=NOW)
+
+
+def test_whether_the_desk_is_staffed_follows_the_last_status(
+    seeded_factory: sessionmaker[Session],
+) -> None:
+    """What the out-of-service screen offers when the database is gone (issue #12)."""
+    morning = datetime(2025, 11, 26, 2, 5, tzinfo=UTC)  # Wednesday 10:05 in the hall
+    night = datetime(2025, 11, 26, 14, 30, tzinfo=UTC)  # 22:30
+    with seeded_factory() as session:
+        open_status = kiosk_status(session, "huarong", now=morning)
+        closed_status = kiosk_status(session, "huarong", now=night)
+    assert open_status.staffed_at(morning) is True
+    assert open_status.closes_at is not None
+    assert open_status.staffed_at(open_status.closes_at) is False  # the session ended since
+    assert closed_status.staffed_at(night) is False
+    assert closed_status.next_opening is not None
+    assert closed_status.staffed_at(closed_status.next_opening) is None  # cannot tell
