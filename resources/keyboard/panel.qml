@@ -18,11 +18,16 @@ Rectangle {
     property real maxWidth: 1080
     // Where the Pinyin engine keeps its user dictionary (unused for sensitive fields).
     property string userDataPath: ""
+    // The style object whose locale indicator is kept from fading (see restyle).
+    property var guardedStyle: null
     readonly property Item panel: inputPanel
     readonly property real panelHeight: inputPanel.implicitHeight
-    // What tests and the screens read: the candidate bar and the pinyin being typed.
+    // What tests and the screens read: the candidate bar, the pinyin being typed, and
+    // whether the style's fade of the language name (which restyle undoes) is still to come.
     readonly property Item candidateBar: inputPanel.keyboard.wordCandidateView
     readonly property string composing: InputContext.preeditText
+    readonly property bool localeIndicatorPending: inputPanel.keyboard.style
+        ? inputPanel.keyboard.style.inputLocaleIndicatorHighlightTimer.running : false
 
     color: "#263238"
 
@@ -53,10 +58,16 @@ Rectangle {
         // Function keys: white on this grey is 9:1 (the default's is 7.1:1, too close to the
         // elder mode's 7:1).
         style.primaryLightColor = "#37474f"
-        // The space bar names the language (简体中文) and fades it to half after a second:
-        // keep it readable (this runs after the style's own handler).
-        style.inputLocaleIndicatorHighlightTimer.triggered.connect(
-            () => { style.inputLocaleIndicatorOpacity = 1.0 })
+        // The space bar names the language (简体中文) and the style fades it to half a second
+        // later (a timer that its locale changes restart): keep it readable. Undo the fade
+        // as it is set, whatever order the handlers run in, once per style object.
+        if (guardedStyle !== style) {
+            guardedStyle = style
+            style.inputLocaleIndicatorOpacityChanged.connect(() => {
+                if (style.inputLocaleIndicatorOpacity < 1.0)
+                    style.inputLocaleIndicatorOpacity = 1.0
+            })
+        }
         style.inputLocaleIndicatorOpacity = 1.0
     }
 

@@ -430,6 +430,9 @@ def test_keys_and_candidates_fit_the_mode_and_pass_accessibility(
     typist = Typist(qtbot, keyboard)
     typist.type("huarong")  # candidates on show
     qtbot.waitUntil(lambda: len(typist.candidates()) > 3)
+    # The style fades the space bar's language name a second after a locale change: measure
+    # after its timer has fired, not before.
+    qtbot.waitUntil(lambda: not typist.root.property("localeIndicatorPending"), timeout=5000)
 
     assert _text_problems(typist, tokens) == []
     assert_in_view_above(
