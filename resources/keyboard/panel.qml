@@ -51,16 +51,23 @@ Rectangle {
 
     function restyle() {
         const style = inputPanel.keyboard.style
-        if (!style || inputPanel.width <= 0)
+        if (!style)
+            return
+        keepLocaleIndicator(style)
+        if (inputPanel.width <= 0)
             return
         style.keyboardDesignWidth = inputPanel.width / scaleHint
         style.keyboardDesignHeight = keysHeight / scaleHint
         // Function keys: white on this grey is 9:1 (the default's is 7.1:1, too close to the
         // elder mode's 7:1).
         style.primaryLightColor = "#37474f"
-        // The space bar names the language (简体中文) and the style fades it to half a second
-        // later (a timer that its locale changes restart): keep it readable. Undo the fade
-        // as it is set, whatever order the handlers run in, once per style object.
+    }
+
+    // The space bar names the language (简体中文) and the style fades it to half a second after
+    // each locale change: keep it readable. The fade is undone as it is set, before the text's
+    // animation towards it starts, so this must run as soon as the style exists (not once the
+    // panel has a width: by then the fade may have been painted and left half-way).
+    function keepLocaleIndicator(style) {
         if (guardedStyle !== style) {
             guardedStyle = style
             style.inputLocaleIndicatorOpacityChanged.connect(() => {
