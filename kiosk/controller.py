@@ -43,7 +43,7 @@ from kiosk.database import (
 )
 from kiosk.idle import IDLE_MS, TICK_MS, WARNING_SECONDS, IdleWatcher
 from kiosk.screens import admin, names
-from kiosk.screens.common import MessageScreen
+from kiosk.screens.common import DeskHelp, MessageScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.window import HOME, LONG_PRESS_MS, KioskWindow, ScreenFactory
 from shared.clock import to_local, utcnow
@@ -279,6 +279,7 @@ class KioskController(QObject):
                 terminal=self.options.terminal,
                 clock=self._clock,
                 printer_factory=self._printer_factory,
+                desk_help=self.desk_help,
                 parent=self,
             )
             flow.home_requested.connect(self.on_screen_home_requested)
@@ -302,6 +303,7 @@ class KioskController(QObject):
                 terminal=self.options.terminal,
                 ticket_flow=lambda: self.ticket_flow,
                 printer_factory=self._printer_factory,
+                desk_help=self.desk_help,
                 parent=self,
             )
             flow.home_requested.connect(self.on_screen_home_requested)
@@ -327,6 +329,7 @@ class KioskController(QObject):
                 clock=self._clock,
                 ticket_flow=lambda: self.ticket_flow,
                 printer_factory=self._printer_factory,
+                desk_help=self.desk_help,
                 parent=self,
             )
             flow.home_requested.connect(self.on_screen_home_requested)
@@ -526,6 +529,13 @@ class KioskController(QObject):
         guidance = self.window.guidance
         self.home.set_voice(guidance.voice_on, guidance.allowed)
 
+    def desk_help(self) -> DeskHelp:
+        """Who can help a visitor now, from the last status read (the desk, or the hotline)."""
+        status = self.status
+        if status is None:
+            return DeskHelp()
+        return DeskHelp(status.staffed_at(self._clock()), status.hotline)
+
     def on_window_screen_shown(self, name: str) -> None:
         """Count idle time only away from the at-rest screens; an outage says who can help."""
         self.idle.set_armed(name not in AT_REST)
@@ -534,10 +544,9 @@ class KioskController(QObject):
 
             screen = self.outage
             assert isinstance(screen, OutageScreen)
-            status = self.status
-            hotline = status.hotline if status else "12345"
-            staffed = status.staffed_at(self._clock()) if status else None
-            screen.set_help(staffed, hotline, status.online_hall if status else "")
+            help_now = self.desk_help()
+            online_hall = self.status.online_hall if self.status else ""
+            screen.set_help(help_now.staffed, help_now.hotline, online_hall)
 
     def on_idle_warning_started(self, seconds: int) -> None:
         """Show the countdown."""

@@ -9,6 +9,7 @@ Signals of :class:`MessageScreen`:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -16,6 +17,21 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWi
 
 if TYPE_CHECKING:
     from kiosk.window import KioskWindow
+
+
+@dataclass(frozen=True)
+class DeskHelp:
+    """Who can help a visitor now: the service desk while the hall is staffed, else the
+    hotline (at night nobody is at the desk of the 24-hour zone). ``staffed`` is None until
+    the kiosk has read its hours; the desk is named then, as the hall is usually open."""
+
+    staffed: bool | None = None
+    hotline: str = "12345"
+
+    def say(self, at_desk: str, by_phone: str) -> str:
+        """``at_desk`` unless the desk is known to be empty; then ``by_phone``, with the
+        hotline put in for ``{hotline}``."""
+        return by_phone.format(hotline=self.hotline) if self.staffed is False else at_desk
 
 
 def home_button(parent: QWidget | None = None) -> QPushButton:

@@ -32,10 +32,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from kiosk.screens import guide_data
-from kiosk.screens.common import register_built
+from kiosk.screens.common import DeskHelp, register_built
 from kiosk.screens.guide_browse import GuideBrowseScreen
 from kiosk.screens.guide_keypad import GuideSearchScreen
 from kiosk.screens.guide_page import GuidePageScreen
+from kiosk.screens.way import WayScreen
 from kiosk.window import KioskWindow
 from shared.errors import HallError
 from shared.qt.tasks import TaskRunner
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 NAME = "guide"
 BROWSE = "guide_browse"
 PAGE = "guide_page"
+WAY = "guide_way"
 #: How often search re-reads demand (tickets and guide views) to rank ties.
 DEMAND_REFRESH_MS = 10 * 60 * 1000
 
@@ -101,9 +103,11 @@ class GuideFlow(QObject):
         terminal: str | None,
         ticket_flow: Callable[[], TicketFlow],
         printer_factory: PrinterFactory | None = None,
+        desk_help: Callable[[], DeskHelp] = DeskHelp,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.desk_help = desk_help
         self.window = window
         self._site_code = site_code
         self._terminal = terminal
@@ -128,12 +132,14 @@ class GuideFlow(QObject):
         self.search_screen = GuideSearchScreen()
         self.browse_screen = GuideBrowseScreen()
         self.page_screen = GuidePageScreen()
+        self.way_screen = WayScreen()
         register_built(
             window,
             (
                 (NAME, self.search_screen),
                 (BROWSE, self.browse_screen),
                 (PAGE, self.page_screen),
+                (WAY, self.way_screen),
             ),
         )
 
@@ -149,6 +155,9 @@ class GuideFlow(QObject):
         self.page_screen.print_requested.connect(self.on_page_print_requested)
         self.page_screen.back_requested.connect(self.on_page_back_requested)
         self.page_screen.home_requested.connect(self.home_requested)
+        self.page_screen.way_requested.connect(self.on_page_way_requested)
+        self.way_screen.back_requested.connect(lambda: self.window.show_screen(PAGE))
+        self.way_screen.home_requested.connect(self.home_requested)
 
     @property
     def ready(self) -> bool:
@@ -248,7 +257,12 @@ class GuideFlow(QObject):
         """The catalog could not be read: say so; the next letter tries again."""
         self._searching = False
         log.warning("guide search failed: %s", type(exc).__name__)
-        self.search_screen.show_state(_tr("暂时无法查询，请稍后再试，或到咨询引导台询问"))
+        self.search_screen.show_state(
+            self.desk_help().say(
+                _tr("暂时无法查询，请稍后再试，或到咨询引导台询问"),
+                _tr("暂时无法查询，请稍后再试，或拨打 {hotline} 政务服务便民热线"),
+            )
+        )
 
     def on_index_failed(self, exc: BaseException) -> None:
         """The first build failed (no database yet): the first search builds it instead."""
@@ -278,7 +292,12 @@ class GuideFlow(QObject):
     def on_browse_failed(self, exc: BaseException) -> None:
         """Say so plainly."""
         log.warning("guide browse failed: %s", type(exc).__name__)
-        self.browse_screen.show_state(_tr("暂时无法读取，请稍后再试，或到咨询引导台询问"))
+        self.browse_screen.show_state(
+            self.desk_help().say(
+                _tr("暂时无法读取，请稍后再试，或到咨询引导台询问"),
+                _tr("暂时无法读取，请稍后再试，或拨打 {hotline} 政务服务便民热线"),
+            )
+        )
 
     def on_browse_category_chosen(self, kind: str, value: str) -> None:
         """A life event or a department: its matters; a 一件事 bundle: its guide."""
@@ -390,6 +409,14 @@ class GuideFlow(QObject):
         """返回 from a guide: where the visitor came from."""
         self._page_code = None
         self.window.show_screen(self._back_to)
+
+    def on_page_way_requested(self) -> None:
+        """看位置图: the guide's windows on the hall map, the whole screen."""
+        page = self.page
+        if page is None:
+            return
+        self.way_screen.set_guide(page.guide.name, page.windows, page.where)
+        self.window.show_screen(WAY)
 
     def on_page_ticket_requested(self) -> None:
         """取号办理: the 取号 flow for this matter's queue, carrying the matter."""

@@ -85,12 +85,14 @@ class GuidePageScreen(QWidget):
 
     Signals:
         ticket_requested(): 取号办理.
+        way_requested(): 看位置图 (the hall map, the whole screen).
         print_requested(): 打印指南.
         back_requested(): 返回.
         home_requested(): 返回首页.
     """
 
     ticket_requested = Signal()
+    way_requested = Signal()
     print_requested = Signal()
     back_requested = Signal()
     home_requested = Signal()
@@ -119,8 +121,12 @@ class GuidePageScreen(QWidget):
         self.where_label = wrapped_label("", "guide_where")
         self.where_label.setObjectName("guideWhere")
         self.map = HallMap()
+        # The map beside the text is small: 看位置图 shows it on the whole screen.
+        self.way_button = nav_button(_tr("看位置图"), "guideWay", _tr("看位置图：办理此事项的窗口"))
+        self.way_button.setVisible(False)
         place_layout.addWidget(self.where_label)
         place_layout.addWidget(self.map, 1)
+        place_layout.addWidget(self.way_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.place = place
         # The text, scrolled.
         self.scroll_area = QScrollArea()
@@ -185,14 +191,20 @@ class GuidePageScreen(QWidget):
         bar = QHBoxLayout()
         bar.setSpacing(16)
         self.back_button = nav_button(_tr("返回"), "guideBack", _tr("返回上一步"))
+        # The map beside the text is small: 看位置图 shows it on the whole screen.
+        self.way_button = nav_button(
+            _tr("看位置图"), "guideWay", _tr("看位置图：办理此事项的窗口")
+        )
+        self.way_button.setVisible(False)
         self.home_button = home_button(self)
         bar.addStretch(1)
-        for button in (self.back_button, self.home_button):
+        for button in (self.back_button, self.way_button, self.home_button):
             bar.addWidget(button)
         bar.addStretch(1)
         layout.addLayout(bar)
 
         self.take_button.clicked.connect(self.ticket_requested)
+        self.way_button.clicked.connect(self.way_requested)
         self.print_button.clicked.connect(self.print_requested)
         self.up_button.clicked.connect(self.on_up_clicked)
         self.down_button.clicked.connect(self.on_down_clicked)
@@ -213,6 +225,7 @@ class GuidePageScreen(QWidget):
         self._clear_sections()
         self.where_label.setText("")
         self.map.set_windows((), "")
+        self.way_button.setVisible(False)
         self.hide_notices()
         self.take_button.setEnabled(False)
         self.print_button.setEnabled(False)
@@ -228,6 +241,7 @@ class GuidePageScreen(QWidget):
         else:
             self.where_label.setText(_tr("本中心窗口：{where}").format(where=page.where))
         self.map.set_windows(page.windows, page.where)
+        self.way_button.setVisible(any(w.serves for w in page.windows))
         self._clear_sections()
         titles = section_titles()
         for section in page.sections:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from kiosk.screens.common import MessageScreen, register_built
+from kiosk.screens.common import DeskHelp, MessageScreen, register_built
 from kiosk.screens.priority_form import ContactScreen, MatterScreen, TimeScreen
 from kiosk.screens.priority_views import (
     ASSIST,
@@ -125,9 +125,11 @@ class PriorityFlow(QObject):
         clock: Clock,
         ticket_flow: TicketFlowGetter,
         printer_factory: PrinterFactory | None = None,
+        desk_help: Callable[[], DeskHelp] = DeskHelp,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.desk_help = desk_help
         self.window = window
         self.tasks: TaskRunner | None = tasks
         self.print_tasks: TaskRunner | None = None
@@ -446,7 +448,12 @@ class PriorityFlow(QObject):
         """Nothing can be asked for now: say so plainly (the way home stays)."""
         log.warning("kiosk priority menu unavailable: %s", type(exc).__name__)
         if self.window.current_name in SCREENS:
-            self._show_message(_tr("优先服务暂时无法使用，请到服务台，工作人员会优先为您办理。"))
+            self._show_message(
+                self.desk_help().say(
+                    _tr("优先服务暂时无法使用，请到服务台，工作人员会优先为您办理。"),
+                    _tr("优先服务暂时无法使用，请拨打 {hotline} 政务服务便民热线求助。"),
+                )
+            )
 
     def on_matters_loaded(self, seq: int, query: str, found: tuple[MatterChoice, ...]) -> None:
         """Show the newest answer only (typing outruns the worker)."""
@@ -460,7 +467,12 @@ class PriorityFlow(QObject):
     def on_matters_failed(self, exc: BaseException) -> None:
         """The catalog could not be searched: say so under the list."""
         log.warning("kiosk matter search failed: %s", type(exc).__name__)
-        self.matter.show_error(_tr("暂时无法查询事项，请稍后再试，或请工作人员帮忙。"))
+        self.matter.show_error(
+            self.desk_help().say(
+                _tr("暂时无法查询事项，请稍后再试，或请工作人员帮忙。"),
+                _tr("暂时无法查询事项，请稍后再试，或拨打 {hotline} 政务服务便民热线。"),
+            )
+        )
 
     def on_request_made(self, token: int, made: SubmittedRequest) -> None:
         """Stored: forget what was typed, show the reference, print the slip."""
@@ -513,7 +525,10 @@ class PriorityFlow(QObject):
             self._show_message(exc.message_zh)
             return
         log.warning("kiosk priority request failed: %s", type(exc).__name__)
-        retry = _tr("系统暂时无法提交，请再点一次，或到服务台求助。")
+        retry = self.desk_help().say(
+            _tr("系统暂时无法提交，请再点一次，或到服务台求助。"),
+            _tr("系统暂时无法提交，请再点一次，或拨打 {hotline} 热线求助。"),
+        )
         if self.window.current_name == TIME:
             self.time.show_error(retry)
         elif self.window.current_name == CONTACT:
@@ -540,7 +555,12 @@ class PriorityFlow(QObject):
 
     def _show_assist(self) -> None:
         if self.menu is None or self.menu.location is None:
-            self._show_message(_tr("本机无法呼叫工作人员，请到服务台，工作人员会优先为您办理。"))
+            self._show_message(
+                self.desk_help().say(
+                    _tr("本机无法呼叫工作人员，请到服务台，工作人员会优先为您办理。"),
+                    _tr("现在服务台无人值守，请拨打 {hotline} 政务服务便民热线，或预约上门服务。"),
+                )
+            )
             return
         self.assist.set_place(self.menu.location, self.menu.response_minutes)
         self.window.show_screen(ASSIST_SCREEN)

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from kiosk.screens.common import MessageScreen, register_built
+from kiosk.screens.common import DeskHelp, MessageScreen, register_built
 from kiosk.screens.ticket_views import ConfirmScreen, QueueListScreen, ResultScreen
 from kiosk.screens.way import WayScreen
 from kiosk.window import KioskWindow
@@ -208,9 +208,11 @@ class TicketFlow(QObject):
         terminal: str | None,
         clock: Clock,
         printer_factory: PrinterFactory | None = None,
+        desk_help: Callable[[], DeskHelp] = DeskHelp,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.desk_help = desk_help
         self.window = window
         self.tasks: TaskRunner | None = None
         self.print_tasks: TaskRunner | None = None
@@ -436,8 +438,11 @@ class TicketFlow(QObject):
         if first and self.matter is not None and self.window.current_name == NAME:
             if menu.choice(self.matter.queue_prefix) is None:
                 self._show_message(
-                    _tr("该事项暂不能在本机取号，请到服务台咨询。"),
-                    _tr("工作人员会为您办理，给您带来不便，敬请谅解。"),
+                    self.desk_help().say(
+                        _tr("该事项暂不能在本机取号，请到服务台咨询。"),
+                        _tr("该事项暂不能在本机取号，请拨打 {hotline} 政务服务便民热线咨询。"),
+                    ),
+                    _tr("给您带来不便，敬请谅解。"),
                 )
             else:
                 self.choose(self.matter.queue_prefix)
@@ -458,8 +463,11 @@ class TicketFlow(QObject):
             self._show_message(exc.message_zh)
         else:
             self._show_message(
-                _tr("系统暂时无法取号，请稍后再试，或到服务台取号。"),
-                _tr("工作人员会为您办理，给您带来不便，敬请谅解。"),
+                self.desk_help().say(
+                    _tr("系统暂时无法取号，请稍后再试，或到服务台取号。"),
+                    _tr("系统暂时无法取号，请稍后再试，或拨打 {hotline} 政务服务便民热线。"),
+                ),
+                _tr("给您带来不便，敬请谅解。"),
             )
 
     def on_ticket_issued(self, key: str, issued: IssuedTicket) -> None:
@@ -498,7 +506,10 @@ class TicketFlow(QObject):
             return
         log.warning("kiosk ticket failed: %s", type(exc).__name__)
         self.confirm_screen.show_error(
-            _tr("系统暂时无法取号，请再点一次「确认取号」，或到服务台取号。")
+            self.desk_help().say(
+                _tr("系统暂时无法取号，请再点一次「确认取号」，或到服务台取号。"),
+                _tr("系统暂时无法取号，请再点一次「确认取号」，或拨打 {hotline} 热线。"),
+            )
         )
 
     def on_printed(self, outcome: PrintOutcome) -> None:

@@ -1,11 +1,13 @@
-"""去哪里办: the whole screen for the hall map after a ticket, so a visitor sees where to go.
+"""去哪里办: the whole screen for the hall map after a ticket or a guide, so a visitor sees
+where to go.
 
-The windows that serve the ticket's queue are highlighted on the hall map (the same map as
-the guide page, drawn from the windows' places), 您在这里 marks the kiosk, and the heading says
-it in words with large numbers (请到3至8号窗口（一楼综合受理区）). It comes back to the result.
+The windows that serve the ticket's queue (or the guide's matter) are highlighted on the hall
+map (the same map as the guide page, drawn from the windows' places), 您在这里 marks the
+kiosk, and the heading says it in words with large numbers (请到3至8号窗口（一楼综合受理区）).
+It comes back to what opened it (the ticket, or the guide).
 
 Signals of :class:`WayScreen`:
-    back_requested(): 返回, to the ticket.
+    back_requested(): 返回, to the ticket or the guide.
     home_requested(): 完成，返回首页.
 """
 
@@ -20,7 +22,9 @@ from kiosk.screens.common import finish_button, wrapped_label
 from kiosk.screens.guide_map import HallMap
 
 if TYPE_CHECKING:
-    from shared.services.wayfinding import Way
+    from collections.abc import Sequence
+
+    from shared.services.wayfinding import MapWindow, Way
 
 
 def _tr(text: str) -> str:
@@ -68,7 +72,26 @@ class WayScreen(QWidget):
         self.home_button.clicked.connect(self.home_requested)
 
     def set_way(self, number: str, way: Way) -> None:
-        """Show where ticket ``number`` is served."""
-        self.title_label.setText(_tr("请到{where}").format(where=way.where))
-        self.number_label.setText(_tr("您的号码 {number}，叫号后前往").format(number=number))
-        self.map.set_windows(way.windows, way.where)
+        """Show where ticket ``number`` is served (返回 goes back to the number)."""
+        self.show_place(
+            way.where,
+            _tr("您的号码 {number}，叫号后前往").format(number=number),
+            way.windows,
+            _tr("返回我的号码"),
+        )
+
+    def set_guide(self, matter: str, windows: Sequence[MapWindow], where: str) -> None:
+        """Show where ``matter`` (a guide's) is handled (返回 goes back to the guide)."""
+        self.show_place(
+            where, _tr("办理「{matter}」").format(matter=matter), windows, _tr("返回办事指南")
+        )
+
+    def show_place(
+        self, where: str, note: str, windows: Sequence[MapWindow], back_text: str
+    ) -> None:
+        """Show ``where`` in words and on the map, with ``note`` under it."""
+        self.title_label.setText(_tr("请到{where}").format(where=where))
+        self.number_label.setText(note)
+        self.map.set_windows(windows, where)
+        self.back_button.setText(back_text)
+        self.back_button.setAccessibleName(back_text)

@@ -4,7 +4,8 @@ Each walk starts the real kiosk on the xcb platform under a private X server and
 session (``tests/support/atspi_session.sh``) and drives it from outside with the system
 ``python3`` and pyatspi (``tests/support/atspi_walk.py``), pressing buttons through their
 AT-SPI actions as Orca does: 取号 to the ticket number, 办事指南 by letters to a guide, 优先服务
-(绿色通道, 请工作人员到这里帮忙, the 预约上门服务 form), 评价, in both modes and both
+(绿色通道, 请工作人员到这里帮忙, the 预约上门服务 form), 评价, with the hall map after the ticket
+and after the guide, in both modes and both
 orientations. After every step
 it checks what has focus (each screen's heading, or its result), that no showing control is
 unnamed or smaller than the mode's touch target, that typed letters and their results are
@@ -43,6 +44,8 @@ STEPS = (
     "press:字母 F",
     "press:字母 Z",
     "press:居民身份证换领",
+    "press:看位置图：办理此事项的窗口",
+    "press:返回办事指南",
     "press:返回首页",
     "press:办事指南",
     "press:按人生事件查找",
@@ -74,6 +77,8 @@ HEADINGS = {
     "press:完成，返回首页": "华容区政务服务中心",
     "press:办事指南": "办事指南：按拼音首字母查找事项",
     "press:居民身份证换领": "居民身份证换领",
+    "press:看位置图：办理此事项的窗口": "请到19至22号窗口（一楼公安户政区）",
+    "press:返回办事指南": "居民身份证换领",
     "press:返回首页": "华容区政务服务中心",
     "press:优先服务": "优先服务：请问是谁需要帮助？",
     "press:老年人": "您需要哪种帮助？",
@@ -114,7 +119,7 @@ def walk(url: str, *, elder: bool, size: str) -> list[dict[str, Any]]:
     return lines
 
 
-# A walk presses 36 buttons and waits for each screen: about a minute, more on a busy machine.
+# A walk presses 35 buttons and waits for each screen: about a minute, more on a busy machine.
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
 @pytest.mark.parametrize("size", ["1920x1080", "1080x1920"], ids=["landscape", "portrait"])

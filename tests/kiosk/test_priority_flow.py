@@ -18,6 +18,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.controller import KioskOptions
@@ -41,6 +42,7 @@ from shared.rendering.layout import Element, Text
 from shared.rendering.priority_slip import render_priority_slip_pdf
 from shared.services.catalog_search import index_for
 from shared.services.priority import get_request
+from shared.services.settings import change_setting
 from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, Kiosk, KioskMaker
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
@@ -521,3 +523,46 @@ def test_module_name_matches_the_home_choice() -> None:
     from kiosk.screens import names
 
     assert priority_module.NAME == names.PRIORITY
+
+
+@pytest.mark.parametrize("night", [False, True], ids=["day", "night"])
+def test_a_failure_names_who_can_help_now(
+    qtbot: QtBot,
+    make_kiosk: KioskMaker,
+    sqlite_factory: sessionmaker[Session],
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    night: bool,
+) -> None:
+    """A home visit can be booked at night, when nobody is at the desk: a failure then names
+    the hotline, never 工作人员 or 服务台 (by day, the desk)."""
+    from shared.services import kiosk_priority
+
+    def broken(session: Session, *args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(kiosk_priority, "common_matters", broken)
+    with sqlite_factory.begin() as session:
+        change_setting(session, "service_hotline", "0716-12345", actor="test")
+    if night:
+        clock.advance(hours=12)  # 22:05 in the hall: closed
+    kiosk = make_kiosk(sqlite_factory, OPTIONS)
+    visitor = Visitor(qtbot, kiosk)
+    visitor.open()
+    visitor.choose("elderly", "home_visit")
+    matter = visitor.flow.matter
+    visitor.touch(visitor.flow.notice.accept_button)  # the common matters load, and fail
+    qtbot.waitUntil(lambda: matter.error.text() != "", timeout=10_000)
+    contact = visitor.flow.contact
+    visitor.type_into(contact.name.edit, NAME_TYPED)
+    visitor.dial(PHONE_TYPED)
+    visitor.type_into(contact.address.edit, ADDRESS_TYPED)
+    visitor.touch(contact.next_button)
+    assert visitor.screen == MATTER
+    assert matter.error.isVisible()
+    if night:
+        assert matter.error.text() == (
+            "暂时无法查询事项，请稍后再试，或拨打 0716-12345 政务服务便民热线。"
+        )
+    else:
+        assert matter.error.text() == "暂时无法查询事项，请稍后再试，或请工作人员帮忙。"

@@ -14,14 +14,18 @@ import os
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.controller import KioskOptions
 from kiosk.screens.guide import NAME as GUIDE
+from kiosk.screens.guide import PAGE as GUIDE_PAGE
+from kiosk.screens.guide import WAY as GUIDE_WAY
 from kiosk.screens.ticket import CONFIRM, NAME, RESULT, WAY
 from kiosk.window import HOME
+from shared.models import ServiceMatter
 from shared.qt.a11y import check_accessibility
 from shared.qt.announcer import Announcer
 from shared.qt.theme import KIOSK
@@ -46,6 +50,7 @@ def shoot(kiosk: Kiosk, name: str) -> None:
     """Save the window when HALL_SHOTS names a folder (to look at)."""
     folder = os.environ.get("HALL_SHOTS")
     if folder:
+        QApplication.sendPostedEvents()  # pending layouts first, as a real paint has them
         kiosk.window.grab().save(os.path.join(folder, f"{name}.png"))
 
 
@@ -231,3 +236,52 @@ def test_where_to_go_on_the_hall_map_after_a_ticket(
     qtbot.mouseClick(way.back_button, Qt.MouseButton.LeftButton)
     assert kiosk.window.current_name == RESULT
     assert focused(kiosk) is result.number_label
+
+
+def test_where_to_go_on_the_hall_map_after_a_guide(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
+) -> None:
+    from tests.kiosk.test_guide_flow import Visitor as GuideVisitor
+
+    kiosk = make_kiosk(sqlite_factory, OPTIONS)
+    visitor = GuideVisitor(qtbot, kiosk)
+    visitor.open_guides()
+    visitor.type("sfz")
+    visitor.open_result("居民身份证换领")
+    page = visitor.flow.page_screen
+    assert page.way_button.isVisible()
+    shoot(kiosk, "guide_page_landscape")
+    visitor.touch(page.way_button)
+    assert kiosk.window.current_name == GUIDE_WAY
+    way = visitor.flow.way_screen
+    assert heading_text(kiosk) == "请到19至22号窗口（一楼公安户政区）"
+    assert way.number_label.text() == "办理「居民身份证换领」"
+    assert way.map.highlighted() == [19, 20, 21, 22]
+    assert way.back_button.text() == "返回办事指南"
+    assert check_accessibility(kiosk.window, KIOSK) == []
+    shoot(kiosk, "guide_way_landscape")
+    visitor.touch(way.back_button)
+    assert kiosk.window.current_name == GUIDE_PAGE
+    assert page.name_label.text() == "居民身份证换领"
+
+
+def test_a_guide_no_window_serves_offers_no_map(
+    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session]
+) -> None:
+    """No window serves the matter: the guide says to ask at the desk, and no map is offered
+    (a map with nothing lit would send the visitor nowhere)."""
+    from tests.kiosk.test_guide_flow import Visitor as GuideVisitor
+
+    with sqlite_factory.begin() as session:
+        matter = session.scalars(
+            select(ServiceMatter).where(ServiceMatter.name == "居民身份证换领")
+        ).one()
+        matter.queue_prefix = "Z"  # a queue this hall does not have
+    kiosk = make_kiosk(sqlite_factory, OPTIONS)
+    visitor = GuideVisitor(qtbot, kiosk)
+    visitor.open_guides()
+    visitor.type("sfz")
+    visitor.open_result("居民身份证换领")
+    page = visitor.flow.page_screen
+    assert page.where_label.text() == "请到咨询引导台询问"
+    assert not page.way_button.isVisible()
