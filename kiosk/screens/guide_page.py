@@ -192,9 +192,7 @@ class GuidePageScreen(QWidget):
         bar.setSpacing(16)
         self.back_button = nav_button(_tr("返回"), "guideBack", _tr("返回上一步"))
         # The map beside the text is small: 看位置图 shows it on the whole screen.
-        self.way_button = nav_button(
-            _tr("看位置图"), "guideWay", _tr("看位置图：办理此事项的窗口")
-        )
+        self.way_button = nav_button(_tr("看位置图"), "guideWay", _tr("看位置图：办理此事项的窗口"))
         self.way_button.setVisible(False)
         self.home_button = home_button(self)
         bar.addStretch(1)
