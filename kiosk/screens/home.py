@@ -174,7 +174,7 @@ class HomeScreen(QWidget):
         choices = [
             (TICKET, self.tr("取号"), self.tr("领取排队号票")),
             (GUIDE, self.tr("办事指南"), self.tr("查看办事要带的材料和流程")),
-            (PRIORITY, self.tr("优先服务"), self.tr("老年人、残疾人、孕妇等优先办理")),
+            (PRIORITY, self.tr("优先服务"), self.tr("老年人、残疾人、孕妇优先办理")),
             (RATING, self.tr("评价"), self.tr("对我们的服务进行评价")),
         ]
         self._ticket_words = (choices[0][1], choices[0][2])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +23,7 @@ from shared.db import create_session_factory
 from shared.models import Queue, Site, Ticket
 from shared.qt.a11y import check_accessibility
 from shared.qt.theme import ELDER, KIOSK
-from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, KioskMaker
+from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, Kiosk, KioskMaker
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
@@ -151,10 +152,23 @@ def test_home_passes_accessibility_in_both_modes(
     kiosk = make_kiosk(sqlite_factory, size=size)
     assert kiosk.controller.tokens is KIOSK
     assert check_accessibility(kiosk.window, KIOSK) == []
+    assert _wrapped_captions(kiosk) == []
     qtbot.mouseClick(kiosk.controller.home.elder_switch, Qt.MouseButton.LeftButton)
     assert kiosk.controller.tokens is ELDER
     qtbot.wait(10)
     assert check_accessibility(kiosk.window, ELDER) == []
+    assert _wrapped_captions(kiosk) == []
+
+
+def _wrapped_captions(kiosk: Kiosk) -> list[str]:
+    """Tile captions that do not fit on one line (a wrap leaves a character on its own)."""
+    QApplication.sendPostedEvents()  # the new mode's layout first
+    return [
+        label.text()
+        for tile in kiosk.controller.home.tiles.values()
+        if (label := tile.caption_label).fontMetrics().horizontalAdvance(label.text())
+        > label.contentsRect().width()
+    ]
 
 
 def test_elder_switch_enlarges_everything(
