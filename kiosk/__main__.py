@@ -106,12 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("ServiceHall Kiosk")
     load_fonts(app)
     options = KioskOptions(site_code=args.site, terminal=args.terminal, elder=args.elder)
-    from shared.qt.announcer import create_announcer
+    from shared.qt.announcer import Announcer, start_speech
 
-    # The database is opened by the worker once the home screen shows.
-    controller = build_controller(
-        OpenDatabase(args.db), options, create_announcer(mode=args.speech)
-    )
+    # The database is opened by the worker once the home screen shows; the speech engine is
+    # found then too (it takes a tenth of a second): nothing is spoken before a visitor acts.
+    announcer = Announcer()
+    controller = build_controller(OpenDatabase(args.db), options, announcer)
+    controller.home_shown.connect(lambda: start_speech(announcer, args.speech))
 
     def on_database_unusable(reason: str) -> None:
         # A bad URL: say so in one line, never a traceback.

@@ -67,7 +67,6 @@ class Announcer(QObject):
         start_timeout_ms: int = START_TIMEOUT_MS,
     ) -> None:
         super().__init__(parent)
-        self.engine = engine
         self.volume = 100
         self.history: list[str] = []
         self._pending: deque[str] = deque()
@@ -78,8 +77,19 @@ class Announcer(QObject):
         self._max_sentence_ms = max_sentence_ms
         self._start_timeout_ms = start_timeout_ms
         self._watchdog.timeout.connect(self.on_watchdog_timeout)
+        self.engine = None
+        self.set_engine(engine)
+
+    def set_engine(self, engine: Any | None) -> None:
+        """Speak on ``engine`` from now on (an app that must show its first screen quickly
+        starts silent and finds its engine after; sentences recorded meanwhile are not
+        replayed). The volume set so far carries over."""
+        if self.engine is not None:
+            self.engine.stateChanged.disconnect(self.on_engine_state_changed)
+        self.engine = engine
         if engine is not None:
             engine.stateChanged.connect(self.on_engine_state_changed)
+            self.set_volume(self.volume)
 
     @property
     def silent(self) -> bool:
@@ -236,14 +246,17 @@ def _qt_engine(parent: QObject, available: Callable[[], list[str]] | None) -> An
     return engine
 
 
-def create_announcer(
-    parent: QObject | None = None,
+def find_engine(
+    parent: QObject,
     mode: str = "auto",
     *,
     available: Callable[[], list[str]] | None = None,
     espeak: str | None = None,
-) -> Announcer:
-    """An announcer with the best engine this machine has, or a silent one.
+) -> Any | None:
+    """The best speech engine this machine has for ``mode``, or ``None``.
+
+    Creating QtTextToSpeech's engine connects to speech-dispatcher and lists its voices: about
+    a tenth of a second, so an app that must show its first screen quickly calls this after.
 
     Args:
         mode: ``auto`` (QtTextToSpeech, else espeak-ng, else silent), ``qt``, ``espeak`` or
@@ -251,20 +264,36 @@ def create_announcer(
         available: lists QtTextToSpeech engines (default ``QTextToSpeech.availableEngines``).
         espeak: the espeak-ng program (default: found on ``PATH``).
     """
-    announcer = Announcer(None, parent)
     engine: Any | None = None
     try:
         if mode in ("auto", "qt"):
-            engine = _qt_engine(announcer, available)
+            engine = _qt_engine(parent, available)
         if engine is None and mode in ("auto", "espeak"):
             program = espeak or shutil.which("espeak-ng")
             if program:
-                engine = EspeakEngine(program, parent=announcer)
+                engine = EspeakEngine(program, parent=parent)
     except Exception as exc:  # no speech is never an error on the board
         log.warning("no speech engine: %s", type(exc).__name__)
         engine = None
-    if engine is not None:
-        announcer.engine = engine
-        engine.stateChanged.connect(announcer.on_engine_state_changed)
     log.info("announcements: %s", type(engine).__name__ if engine is not None else "silent")
+    return engine
+
+
+def start_speech(announcer: Announcer, mode: str = "auto") -> None:
+    """Give a silent ``announcer`` the best engine there is for ``mode`` (see find_engine)."""
+    if announcer.engine is None:
+        announcer.set_engine(find_engine(announcer, mode))
+
+
+def create_announcer(
+    parent: QObject | None = None,
+    mode: str = "auto",
+    *,
+    available: Callable[[], list[str]] | None = None,
+    espeak: str | None = None,
+) -> Announcer:
+    """An announcer with the best engine this machine has, or a silent one (the arguments
+    as for :func:`find_engine`)."""
+    announcer = Announcer(None, parent)
+    announcer.set_engine(find_engine(announcer, mode, available=available, espeak=espeak))
     return announcer

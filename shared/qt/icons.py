@@ -13,16 +13,17 @@ pictogram only ever stands beside its Chinese words, never instead of them.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontInfo, QIcon, QImage, QPainter, QPalette, QPixmap
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from shared.paths import resource_path, resources_dir
+from shared.paths import cache_dir, resource_path, resources_dir
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,24 @@ def _svg_data(name: str) -> bytes:
     return pictogram_path(name).read_bytes()
 
 
+def _cached_path(name: str, data: bytes, pixels: int, color: QColor) -> Path:
+    """Where the drawing of ``data`` at ``pixels`` in ``color`` is kept: the file's content is
+    in the name, so an updated pictogram is drawn afresh."""
+    digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()[:12]
+    return cache_dir() / ICON_DIR / f"{name}-{digest}-{pixels}-{color.rgba():08x}.png"
+
+
+def _keep(image: QImage, path: Path) -> None:
+    """Save ``image`` as ``path`` whole or not at all (another kiosk process may read it)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        if image.save(str(partial), "PNG"):
+            os.replace(partial, path)
+    except OSError:
+        log.warning("pictogram cache not writable")
+
+
 def render_pictogram(name: str, size: int, color: QColor | str, ratio: float = 1.0) -> QPixmap:
     """Pictogram ``name`` as a ``size``×``size`` pixmap (logical pixels) in ``color``.
 
@@ -63,11 +82,32 @@ def render_pictogram(name: str, size: int, color: QColor | str, ratio: float = 1
     except OSError:
         log.warning("pictogram %s is missing", name)
         return QPixmap()
-    renderer = QSvgRenderer(QByteArray(data))
-    if not renderer.isValid() or size <= 0:
-        log.warning("pictogram %s could not be drawn", name)
+    if size <= 0:
         return QPixmap()
     pixels = max(1, round(size * ratio))
+    colour = QColor(color)
+    # Drawn once per size and colour, then read back from the cache folder: a kiosk starts
+    # every morning, and its first screen need not wait for the SVG renderer.
+    kept = _cached_path(name, data, pixels, colour)
+    image = QImage(str(kept)) if kept.exists() else QImage()
+    if image.isNull() or image.width() != pixels:
+        image = _draw(name, data, pixels, colour)
+        if image.isNull():
+            return QPixmap()
+        _keep(image, kept)
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
+
+
+def _draw(name: str, data: bytes, pixels: int, colour: QColor) -> QImage:
+    """The SVG drawn at ``pixels`` square, its coverage filled with ``colour``."""
+    from PySide6.QtSvg import QSvgRenderer  # only when a drawing is not cached yet
+
+    renderer = QSvgRenderer(QByteArray(data))
+    if not renderer.isValid():
+        log.warning("pictogram %s could not be drawn", name)
+        return QImage()
     image = QImage(pixels, pixels, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
@@ -75,11 +115,9 @@ def render_pictogram(name: str, size: int, color: QColor | str, ratio: float = 1
     renderer.render(painter, QRectF(0, 0, pixels, pixels))
     # Keep the drawing's coverage (alpha), take the colour from the text beside it.
     painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
-    painter.fillRect(image.rect(), QColor(color))
+    painter.fillRect(image.rect(), colour)
     painter.end()
-    pixmap = QPixmap.fromImage(image)
-    pixmap.setDevicePixelRatio(ratio)
-    return pixmap
+    return image
 
 
 def font_px(widget: QWidget) -> int:

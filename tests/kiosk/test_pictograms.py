@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette, QPixmap
+from PySide6.QtGui import QColor, QImage, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -24,7 +24,7 @@ from kiosk.controller import KioskOptions
 from kiosk.screens import guide_browse, home, priority_views
 from kiosk.screens.guide import BROWSE
 from kiosk.screens.priority import NAME as PRIORITY
-from shared.paths import resources_dir
+from shared.paths import cache_dir, resources_dir
 from shared.qt.a11y import Problem, check_accessibility
 from shared.qt.icons import (
     Pictogram,
@@ -138,6 +138,23 @@ def test_a_pictogram_is_drawn_sharp_in_one_colour(qtbot: QtBot) -> None:
     assert sharp.width() == 128 and sharp.deviceIndependentSize().toSize().width() == 64
     assert ink(sharp) == {"#0b4f9c"}
     assert render_pictogram("no-such-pictogram", 64, "#000000").isNull()
+
+
+def test_a_drawing_is_kept_and_read_back_the_same(qtbot: QtBot) -> None:
+    """A kiosk starts every morning: the drawing is kept in the cache folder and read back,
+    pixel for pixel, without the SVG renderer; a damaged kept file is drawn afresh."""
+    kept_dir = cache_dir() / "icons"
+    for old in kept_dir.glob("book-*"):
+        old.unlink()
+    first = render_pictogram("book", 48, "#ffffff").toImage()
+    (kept,) = kept_dir.glob("book-*-48-ffffffff.png")
+    assert list(kept_dir.glob("*.tmp")) == []
+    again = render_pictogram("book", 48, "#ffffff").toImage()
+    assert again.convertToFormat(first.format()) == first
+    kept.write_bytes(b"not a png")
+    redrawn = render_pictogram("book", 48, "#ffffff").toImage()
+    assert redrawn.convertToFormat(first.format()) == first
+    assert QImage(str(kept)).width() == 48  # kept again, whole
 
 
 def test_home_tiles_carry_pictograms_in_their_text_colour_larger_for_elders(

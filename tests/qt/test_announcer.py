@@ -15,6 +15,7 @@ from shared.qt.announcer import (
     Announcer,
     EspeakEngine,
     create_announcer,
+    start_speech,
 )
 from tests.support.speech import FakeEngine
 
@@ -112,3 +113,34 @@ def test_espeak_engine_speaks_one_sentence_after_another(qtbot: QtBot, tmp_path:
         "start A003 40",
         "end A003",
     ]
+
+
+def test_a_silent_announcer_takes_its_engine_later_with_the_volume_set(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kiosk starts silent (finding an engine takes a tenth of a second it must not spend
+    before its first screen) and finds the engine once the home screen shows."""
+    log = tmp_path / "spoken.log"
+    program = tmp_path / "espeak-ng"
+    program.write_text(f'#!/bin/sh\necho "$5 $4" >> {log}\n', encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    announcer = Announcer()
+    announcer.set_volume(40)  # the kiosk's setting arrives with its first status
+    announcer.announce("首页")  # recorded, not spoken
+    start_speech(announcer, "espeak")
+    assert isinstance(announcer.engine, EspeakEngine)
+    done: list[str] = []
+    announcer.finished.connect(done.append)
+    announcer.announce("A001")
+    qtbot.waitUntil(lambda: done == ["A001"], timeout=10_000)
+    assert log.read_text(encoding="utf-8") == "A001 40\n"
+    engine = announcer.engine
+    start_speech(announcer, "espeak")  # once only
+    assert announcer.engine is engine
+
+
+def test_start_speech_off_stays_silent(qtbot: QtBot) -> None:
+    announcer = Announcer()
+    start_speech(announcer, "off")
+    assert announcer.silent
