@@ -77,7 +77,8 @@ def privacy_purge(ctx: CliContext, args: argparse.Namespace) -> int:
     result = purge_personal_data(ctx.session_factory(), older_than_days=args.older_than_days)
     ctx.emit(
         result.as_json(),
-        f"purged {result.requests} requests and {result.notes} notes closed before "
+        f"purged {result.requests} requests, {result.notes} notes and {result.ratings} ratings'"
+        f" contacts closed before "
         f"{to_local(result.cutoff):%Y-%m-%d %H:%M} (retention {result.older_than_days} days)"
         + ("" if result.scrubbed else "; the database file could not be fully compacted"),
     )

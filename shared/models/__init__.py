@@ -8,7 +8,17 @@ from shared.models.calendar import CALENDAR_KINDS, CalendarDay
 from shared.models.catalog import MATTER_TYPES, ServiceMatter, matter_sites
 from shared.models.catalog_search import GuideViewCount, MatterAlias, SearchSynonym
 from shared.models.feed import AuditEntry, Change
-from shared.models.feedback import EVALUATION_LEVELS, Evaluation, Feedback
+from shared.models.feedback import (
+    BAD_LEVELS,
+    CASE_OUTCOMES,
+    CASE_STATES,
+    EVALUATION_CHANNELS,
+    EVALUATION_INDICATORS,
+    EVALUATION_LEVELS,
+    Evaluation,
+    EvaluationCase,
+    Feedback,
+)
 from shared.models.org import (
     TERMINAL_KINDS,
     Department,
@@ -28,7 +38,12 @@ from shared.models.tours import Tour, TourRoute, Venue, tour_docents
 from shared.models.windows import PAUSE_REASONS, WINDOW_EVENT_KINDS, WindowEvent, WindowSession
 
 __all__ = [
+    "BAD_LEVELS",
     "CALENDAR_KINDS",
+    "CASE_OUTCOMES",
+    "CASE_STATES",
+    "EVALUATION_CHANNELS",
+    "EVALUATION_INDICATORS",
     "EVALUATION_LEVELS",
     "MATTER_TYPES",
     "PAUSE_REASONS",
@@ -41,6 +56,7 @@ __all__ = [
     "Change",
     "Department",
     "Evaluation",
+    "EvaluationCase",
     "Feedback",
     "GuideViewCount",
     "MatterAlias",

@@ -8,8 +8,9 @@ and when it next opens; the workbook's 节假日 sheet and the console's calenda
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -210,3 +211,38 @@ def effective_days(
     for row in sorted(rows, key=lambda r: r.site_id is not None):
         found[row.day] = row
     return found
+
+
+def add_working_days(
+    session: Session,
+    site_id: uuid.UUID,
+    start: date,
+    days: int,
+    weekdays: Collection[int],
+) -> date:
+    """The day ``days`` working days after ``start`` (which does not count).
+
+    A day is worked when the calendar says 调休上班, not when it says 节假日休息, and otherwise
+    when its weekday is one of ``weekdays`` (the site's hall hours). Due dates of follow-ups
+    (a bad rating's 整改 within 15 working days) are counted this way.
+    """
+    if days <= 0:
+        return start
+    calendar: dict[date, CalendarDay] = {}
+    # Read the calendar a stretch at a time: a run of holidays (春节) can outlast any guess.
+    stretch = timedelta(days=days * 2 + 14)
+    read_to = start
+    day, left = start, days
+    while left:
+        day += timedelta(days=1)
+        if day > read_to:
+            calendar.update(effective_days(session, site_id, day, day + stretch))
+            read_to = day + stretch
+        entry = calendar.get(day)
+        if entry is not None and entry.kind in ("workday", "holiday"):
+            worked = entry.kind == "workday"
+        else:
+            worked = day.weekday() in weekdays
+        if worked:
+            left -= 1
+    return day

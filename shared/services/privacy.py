@@ -23,6 +23,7 @@ are overwritten. So:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.changes import record_change
 from shared.clock import utcnow
 from shared.errors import ValidationError
-from shared.models import PriorityNote, PriorityRequest
+from shared.models import Evaluation, EvaluationCase, PriorityNote, PriorityRequest
 from shared.services.audit import audit
 from shared.services.settings import get_setting
 
@@ -58,6 +59,7 @@ class PurgeResult:
         older_than_days: the retention period applied.
         cutoff: requests closed before this instant were purged.
         scrubbed: the database file was compacted afterwards (``None``: not attempted).
+        ratings: ratings whose phone and note were erased (their case closed, or none).
     """
 
     requests: int
@@ -65,6 +67,7 @@ class PurgeResult:
     older_than_days: int
     cutoff: datetime
     scrubbed: bool | None = None
+    ratings: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -74,6 +77,7 @@ class PurgeResult:
             "older_than_days": self.older_than_days,
             "cutoff": self.cutoff.isoformat(),
             "scrubbed": self.scrubbed,
+            "ratings": self.ratings,
         }
 
 
@@ -135,15 +139,47 @@ def purge(
             record_change(
                 session, "priority_request", request_id, "purged", site_id=site_id, now=now
             )
+    rated = _purge_ratings(session, cutoff, now)
     audit(
         session,
         "privacy.purged",
         entity_kind="priority_request",
-        detail={"requests": len(ids), "notes": notes, "older_than_days": days},
+        detail={"requests": len(ids), "notes": notes, "ratings": rated, "older_than_days": days},
         now=now,
     )
-    log.info("privacy purge: %d requests, %d notes (older than %d days)", len(ids), notes, days)
-    return PurgeResult(requests=len(ids), notes=notes, older_than_days=days, cutoff=cutoff)
+    log.info(
+        "privacy purge: %d requests, %d notes, %d ratings (older than %d days)",
+        len(ids),
+        notes,
+        rated,
+        days,
+    )
+    return PurgeResult(
+        requests=len(ids), notes=notes, older_than_days=days, cutoff=cutoff, ratings=rated
+    )
+
+
+def _purge_ratings(session: Session, cutoff: datetime, now: datetime) -> int:
+    """Erase the phone and note of ratings given before ``cutoff`` whose case (if a bad
+    rating opened one) is closed: an open case still needs the call back."""
+    open_case = (
+        select(EvaluationCase.id)
+        .where(EvaluationCase.evaluation_id == Evaluation.id, EvaluationCase.state != "closed")
+        .correlate(Evaluation)
+        .exists()
+    )
+    result = session.execute(
+        update(Evaluation)
+        .where(
+            Evaluation.purged_at.is_(None),
+            Evaluation.created_at < cutoff,
+            or_(Evaluation.phone.is_not(None), Evaluation.note.is_not(None)),
+            ~open_case,
+        )
+        .values(phone=None, note=None, purged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def scrub_database_file(engine: Engine) -> bool:
@@ -211,10 +247,4 @@ def purge_personal_data(
     engine = factory.kw["bind"]
     assert isinstance(engine, Engine)
     scrubbed = scrub_database_file(engine)
-    return PurgeResult(
-        requests=result.requests,
-        notes=result.notes,
-        older_than_days=result.older_than_days,
-        cutoff=result.cutoff,
-        scrubbed=scrubbed,
-    )
+    return dataclasses.replace(result, scrubbed=scrubbed)

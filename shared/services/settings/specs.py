@@ -140,6 +140,19 @@ def _levels(value: Any) -> list[str]:
     return levels
 
 
+def _reasons(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise ValidationError("give at least one reason", "至少填写一个原因。")
+    reasons = [str(v).strip() for v in value]
+    if any(not r or len(r) > 12 for r in reasons):
+        raise ValidationError("each reason is 1 to 12 characters", "每个原因 1 至 12 个字。")
+    if len(set(reasons)) != len(reasons):
+        raise ValidationError("reasons repeat", "原因重复。")
+    if len(reasons) > 12:
+        raise ValidationError("at most 12 reasons", "最多 12 个原因。")
+    return reasons
+
+
 def _hotline(value: Any) -> str:
     text = str(value).strip()
     if not re.fullmatch(r"[0-9][0-9-]{2,19}", text):
@@ -290,6 +303,30 @@ SPECS: dict[str, SettingSpec] = {
             "text",
             "",
             checker=_web_address,
+        ),
+        _int(
+            "rating_case_days",
+            "差评整改时限（工作日）",
+            "working days within which a bad rating's case must be closed (1-60)",
+            15,
+            1,
+            60,
+        ),
+        SettingSpec(
+            "rating_reasons",
+            "不满意原因选项",
+            "the reasons a visitor may pick for a bad rating, e.g. '态度生硬、等候太久'",
+            "list",
+            ["态度生硬", "一次性告知不到位", "等候太久", "材料要求不清", "办理效率低", "其他"],
+            checker=_reasons,
+        ),
+        _int(
+            "rating_pad_seconds",
+            "评价器等待时间（秒）",
+            "seconds the rating pad waits for an answer before it records no rating (10-600)",
+            60,
+            10,
+            600,
         ),
         SettingSpec(
             "kiosk_pin_hash",

@@ -106,7 +106,7 @@ def test_purge_erases_old_personal_fields_and_keeps_the_figures(
         assert session.get_one(PriorityRequest, recent.id).phone == RECENT["phone"]
         assert session.get_one(PriorityRequest, open_one.id).phone == "13055556666"
         (entry,) = session.scalars(select(AuditEntry).where(AuditEntry.action == "privacy.purged"))
-        assert entry.detail == {"requests": 1, "notes": 1, "older_than_days": 180}
+        assert entry.detail == {"requests": 1, "notes": 1, "ratings": 0, "older_than_days": 180}
         view = priority.get_request(session, old.id)
     assert view.purged_at == later and not view.has_contact and view.masked_phone == ""
     # A second run finds nothing more; a shorter period reaches the recent one.
