@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "queue": "ticket_cmd",
     "priority": "priority_cmd",
     "privacy": "priority_cmd",
+    "rating": "rating_cmd",
     "catalog": "catalog_alias_cmd",  # catalog_cmd's actions, then `catalog aliases`
     "org": "org_cmd",
     "settings": "settings_cmd",

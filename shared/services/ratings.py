@@ -20,14 +20,14 @@ import logging
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.changes import record_change
-from shared.clock import business_date, utcnow
+from shared.clock import business_date, business_day_start, utcnow
 from shared.errors import Conflict, NotFound, ValidationError
 from shared.models import (
     BAD_LEVELS,
@@ -512,4 +512,88 @@ def open_cases(
             created_at=case.created_at,
         )
         for case, evaluation, number in session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class RatingView:
+    """A rating as lists show it (the phone masked, never the note)."""
+
+    id: uuid.UUID
+    created_at: datetime
+    level: int
+    level_name: str
+    channel: str
+    ticket_number: str | None
+    window_number: int | None
+    reasons: tuple[str, ...]
+    masked_phone: str
+    case_state: str | None
+    case_due_on: date | None
+
+    def as_json(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "id": str(self.id),
+            "at": self.created_at.isoformat(),
+            "level": self.level,
+            "level_name": self.level_name,
+            "channel": self.channel,
+            "ticket": self.ticket_number,
+            "window": self.window_number,
+            "reasons": list(self.reasons),
+            "phone": self.masked_phone,
+            "case_state": self.case_state,
+            "case_due_on": self.case_due_on.isoformat() if self.case_due_on else None,
+        }
+
+
+def list_ratings(
+    session: Session,
+    site_code: str,
+    first: date,
+    last: date,
+    *,
+    window: int | None = None,
+    levels: Collection[int] = (),
+) -> list[RatingView]:
+    """A site's ratings given on business days ``first`` to ``last``, oldest first: one
+    range of the (site, created) index, tickets, windows and cases by key."""
+    from shared.models import Window
+
+    site = site_by_code(session, site_code)
+    cutover = _cutover(session, site.id)
+    query = (
+        select(
+            Evaluation, Ticket.number, Window.number, EvaluationCase.state, EvaluationCase.due_on
+        )
+        .outerjoin(Ticket, Ticket.id == Evaluation.ticket_id)
+        .outerjoin(Window, Window.id == Evaluation.window_id)
+        .outerjoin(EvaluationCase, EvaluationCase.evaluation_id == Evaluation.id)
+        .where(
+            Evaluation.site_id == site.id,
+            Evaluation.created_at >= business_day_start(first, cutover),
+            Evaluation.created_at < business_day_start(last + timedelta(days=1), cutover),
+        )
+        .order_by(Evaluation.created_at)
+    )
+    if window is not None:
+        query = query.where(Window.number == window)
+    if levels:
+        query = query.where(Evaluation.level.in_(list(levels)))
+    return [
+        RatingView(
+            id=row.id,
+            created_at=row.created_at,
+            level=row.level,
+            level_name=level_name(row.level),
+            channel=row.channel,
+            ticket_number=number,
+            window_number=window_number,
+            reasons=tuple(row.reasons),
+            masked_phone=mask_phone(row.phone),
+            case_state=case_state,
+            case_due_on=due_on,
+        )
+        for row, number, window_number, case_state, due_on in session.execute(query)
     ]
