@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
     from kiosk.screens.guide import GuideFlow
     from kiosk.screens.priority import PriorityFlow
+    from kiosk.screens.rating import RatingFlow
     from kiosk.screens.ticket import PrinterFactory, TicketFlow
     from shared.changes import ChangeRecord
     from shared.qt.announcer import Announcer
@@ -74,9 +75,7 @@ AT_REST = {"", HOME, STARTING, OUT_OF_SERVICE}
 # 取号, 办事指南 and 优先服务 are flows of their own (TicketFlow, GuideFlow, PriorityFlow); the
 # others are single screens for now, each built by its module's create_screen(). Modules are
 # imported when first needed, never at start.
-CHOICE_MODULES = {
-    names.RATING: "kiosk.screens.rating",
-}
+CHOICE_MODULES: dict[str, str] = {}  # choices shown as a single screen (none left)
 # Change kinds that alter what the home screen shows.
 # "resync": the feed was pruned past this terminal, so everything is reloaded.
 REFRESH_KINDS = {"ticket", "setting", "organisation", "calendar", "window", "resync"}
@@ -193,6 +192,7 @@ class KioskController(QObject):
         self._ticket_flow: TicketFlow | None = None
         self._guide_flow: GuideFlow | None = None
         self._priority_flow: PriorityFlow | None = None
+        self._rating_flow: RatingFlow | None = None
         self.home = HomeScreen()
         self.home.set_elder(self.elder)
         self._register_screens()
@@ -225,6 +225,7 @@ class KioskController(QObject):
         self._build_ticket_flow()
         self._build_guide_flow()
         self._build_priority_flow()
+        self._build_rating_flow()
 
     @property
     def pin(self) -> admin.PinScreen:
@@ -335,6 +336,27 @@ class KioskController(QObject):
             flow.home_requested.connect(self.on_screen_home_requested)
             self._priority_flow = flow
         return self._priority_flow
+
+    @property
+    def rating_flow(self) -> RatingFlow:
+        """The 评价 flow and its screens."""
+        return self._build_rating_flow()
+
+    def _build_rating_flow(self) -> RatingFlow:
+        if self._rating_flow is None:
+            from kiosk.screens.rating import RatingFlow
+
+            flow = RatingFlow(
+                self.window,
+                self.tasks,
+                site_code=self._site_code,
+                clock=self._clock,
+                desk_help=self.desk_help,
+                parent=self,
+            )
+            flow.home_requested.connect(self.on_screen_home_requested)
+            self._rating_flow = flow
+        return self._rating_flow
 
     def _choice_factory(self, module: str) -> ScreenFactory:
         return lambda: self._wired(importlib.import_module(module).create_screen())
@@ -633,6 +655,8 @@ class KioskController(QObject):
             self.guide_flow.start()
         elif name == names.PRIORITY:
             self.priority_flow.start()
+        elif name == names.RATING:
+            self.rating_flow.start()
         else:
             self.window.show_screen(name)
 
@@ -654,6 +678,8 @@ class KioskController(QObject):
             self._guide_flow.attach(self.tasks, prepared.factory, prepared.read_factory)
         if self._priority_flow is not None:
             self._priority_flow.attach(self.tasks)
+        if self._rating_flow is not None:
+            self._rating_flow.attach(self.tasks)
         self._boot.shutdown()  # its one job is done; the runner above does the rest
         # Before any visitor's 取号 reaches the worker: the flows' modules, off the GUI thread.
         self.tasks.submit(import_visitor_modules, with_session=False)

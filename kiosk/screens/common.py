@@ -123,10 +123,6 @@ class MessageScreen(QWidget):
         self.detail_label.setVisible(bool(detail))
 
 
-class ComingSoonScreen(MessageScreen):
-    """Says plainly that a choice is not available yet and where to go instead (no fake data)."""
-
-
 class PrintStatus:
     """Mixin for a flow's last screen: three labels say how printing goes, one shown at a time.
 

@@ -65,6 +65,9 @@ PICTOGRAMS = {
     GREEN: "ticket",
     ASSIST: "user-heart",
     HOME_VISIT: "home-heart",
+    # 评价 (kiosk.screens.rating) uses the same tiles.
+    "rate_ticket": "ticket",
+    "rate_hall": "thumb-up",
 }
 NOTICES = {
     HOME_VISIT: (

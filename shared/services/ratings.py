@@ -197,6 +197,84 @@ def _ticket_to_rate(
     return ticket
 
 
+@dataclass(frozen=True)
+class RatingMenu:
+    """What the kiosk's 评价 needs: its site, the letters its tickets start with (the number
+    pad's letter keys) and the reasons a visitor may pick for a bad rating."""
+
+    site_code: str
+    prefixes: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RatingTarget:
+    """A ticket a visitor is about to rate, as the screen names it."""
+
+    ticket_id: uuid.UUID
+    number: str
+    queue_name: str
+    window_number: int | None
+    matter_name: str | None
+
+
+def rating_menu(session: Session, site_code: str | None) -> RatingMenu:
+    """The 评价 menu of a site (the first site when ``site_code`` is ``None``)."""
+    from shared.models import Queue
+    from shared.services.home import resolve_site
+
+    site = resolve_site(session, site_code)
+    prefixes = session.scalars(
+        select(Queue.prefix).where(Queue.site_id == site.id).order_by(Queue.prefix)
+    ).all()
+    return RatingMenu(
+        site_code=site.code,
+        prefixes=tuple(dict.fromkeys(prefixes)),
+        reasons=tuple(get_setting(session, "rating_reasons", site.id)),
+    )
+
+
+def ticket_to_rate(
+    session: Session, site_code: str, number: str, *, now: datetime | None = None
+) -> RatingTarget:
+    """Today's ticket ``number`` at ``site_code``, if it can be rated now.
+
+    Raises:
+        NotFound: no ticket of that number today.
+        Conflict: it is not finished yet, or was rated already.
+    """
+    from shared.models import Queue, ServiceMatter, Window
+
+    now = now or utcnow()
+    site = site_by_code(session, site_code)
+    day = business_date(now, _cutover(session, site.id))
+    wanted = number.strip().upper()
+    row = session.execute(
+        select(Ticket, Queue.name, Window.number, ServiceMatter.name)
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .outerjoin(Window, Window.id == Ticket.window_id)
+        .outerjoin(ServiceMatter, ServiceMatter.id == Ticket.matter_id)
+        .where(Ticket.site_id == site.id, Ticket.business_date == day, Ticket.number == wanted)
+        .order_by(Ticket.issued_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFound(
+            f"no ticket {wanted} today at {site.code}",
+            f"今天没有 {wanted} 这个号码，请核对号票上的号码。",
+        )
+    ticket, queue_name, window_number, matter_name = row
+    if ticket.state != "done":
+        raise Conflict(
+            f"ticket {wanted} is {ticket.state}, not finished",
+            "这张号票还没有办结，办结后才能评价。",
+        )
+    rated = session.scalar(select(Evaluation.id).where(Evaluation.ticket_id == ticket.id))
+    if rated is not None:
+        raise Conflict(f"ticket {wanted} was rated already", "这张号票已经评价过了，谢谢您。")
+    return RatingTarget(ticket.id, ticket.number, queue_name, window_number, matter_name)
+
+
 def rate(
     session: Session,
     *,

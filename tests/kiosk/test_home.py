@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.controller import OUT_OF_SERVICE, KioskOptions
-from kiosk.screens.common import MessageScreen
 from kiosk.screens.home import CLOSED_PICTOGRAM, PICTOGRAMS, HomeScreen
 from kiosk.window import HOME
 from shared.changes import record_change
@@ -26,12 +25,6 @@ from shared.qt.theme import ELDER, KIOSK
 from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, FakeClock, Kiosk, KioskMaker
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
-
-# Choices still to be opened (取号 is its own flow: tests/kiosk/test_ticket_flow.py).
-# Choices not open yet (优先服务 is a flow now: tests/kiosk/test_priority_flow.py).
-CHOICES = {
-    "rating": "评价功能即将开通，请到服务台提出您的意见。",
-}
 
 
 def test_home_shows_site_open_state_and_clock(
@@ -125,23 +118,6 @@ def test_waiting_count_follows_another_terminal_within_a_second(
     factory.kw["bind"].dispose()
 
 
-@pytest.mark.parametrize("name", sorted(CHOICES))
-def test_tile_opens_not_yet_screen_and_home_returns(
-    qtbot: QtBot, make_kiosk: KioskMaker, sqlite_factory: sessionmaker[Session], name: str
-) -> None:
-    kiosk = make_kiosk(sqlite_factory)
-    qtbot.mouseClick(kiosk.controller.home.tiles[name], Qt.MouseButton.LeftButton)
-    assert kiosk.window.current_name == name
-    screen = kiosk.window.stack.currentWidget()
-    assert isinstance(screen, MessageScreen)
-    assert screen.message_label.text() == CHOICES[name]
-    assert screen.home_button is not None
-    assert screen.home_button.text() == "返回首页"
-    assert check_accessibility(kiosk.window, KIOSK) == []
-    qtbot.mouseClick(screen.home_button, Qt.MouseButton.LeftButton)
-    assert kiosk.window.current_name == HOME
-
-
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
 def test_home_passes_accessibility_in_both_modes(
     qtbot: QtBot,
@@ -199,7 +175,8 @@ def test_every_visitor_screen_has_a_way_home(
     kiosk = make_kiosk(sqlite_factory)
     ticket_screens = ["ticket", "ticket_confirm", "ticket_result", "ticket_message"]
     guide_screens = ["guide", "guide_browse", "guide_page"]
-    for name in [*CHOICES, *ticket_screens, *guide_screens, "admin_pin"]:
+    rating_screens = ["rating", "rating_number", "rating_level", "rating_reasons"]
+    for name in [*ticket_screens, *guide_screens, *rating_screens, "admin_pin"]:
         screen = kiosk.window.show_screen(name)
         button = screen.findChild(type(kiosk.controller.pin.home_button), "homeButton")
         assert button is not None and button.isVisibleTo(kiosk.window), name
