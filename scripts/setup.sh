@@ -12,6 +12,7 @@ run_pkgs=(
   libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libpulse0 libegl1 libgl1
   libfontconfig1 libdbus-1-3 fonts-wqy-microhei espeak-ng
   libgssapi-krb5-2  # Qt Network, which Qt Quick (the on-screen keyboard) links
+  fonts-babelstone-han  # slips: the second font, for characters outside WenQuanYi (𠮷)
 )
 test_pkgs=(postgresql xvfb xauth zbar-tools libzbar0 poppler-utils
   at-spi2-core dbus dbus-x11 python3-pyatspi gir1.2-atspi-2.0)
