@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.screens.common import PrintStatus, finish_button, home_button, wrapped_label
-from shared.clock import to_local, utcnow, when_zh
+from shared.clock import to_local, utcnow
 
 if TYPE_CHECKING:
     # Types only: the kiosk builds these screens at start, before the data layer is imported.
@@ -63,25 +63,13 @@ def wait_phrase(
     next_opening: datetime | None = None,
     short: bool = False,
 ) -> str:
-    """A wait range as the kiosk says it: never a false precision (``short`` for buttons).
+    """A wait range as the kiosk says it (``short`` for buttons): the one wording every
+    surface uses (:func:`shared.services.waits.wait_wording`, issue #19) — never a false
+    precision, and never 即将叫号 with no window open (issue #9)."""
+    # Imported here: the kiosk's first paint loads nothing of shared.services.
+    from shared.services.waits import wait_wording
 
-    Without a range no window serving the queue is open (issue #9): the kiosk says so, with
-    the hall's next opening when known, and never 即将叫号 — nobody would call.
-    """
-    if low is None or high is None:
-        if short:
-            return _tr("窗口暂未开放")
-        if next_opening is not None:
-            return _tr("窗口暂未开放，{when} 开放").format(when=when_zh(next_opening, utcnow()))
-        return _tr("窗口暂未开放，暂无法估计等候时间")
-    if high <= 0:
-        return _tr("即将叫号") if short else _tr("预计即将叫号")
-    if low == high:
-        text = _tr("约 {low} 分钟").format(low=low)
-    else:
-        text = _tr("{low}–{high} 分钟").format(low=low, high=high)
-    template = _tr("预计 {text}") if short else _tr("预计等候 {text}")
-    return template.format(text=text)
+    return wait_wording(low, high, next_opening=next_opening, now=utcnow(), short=short)
 
 
 def priority_phrase(priority: str | None) -> str:

@@ -135,6 +135,7 @@ class WindowPage(SessionActions, WindowView):
             wanted = self.window_number if self.window_number is not None else windows[0].number
             self.choose_window(wanted)
         else:
+            self.table.set_loading(False)  # nothing will load: say so instead of spinning
             self._show_message(self.tr("本站点还没有窗口，请联系管理员。"))
 
     def window_text(self, info: WindowInfo) -> str:
@@ -202,6 +203,7 @@ class WindowPage(SessionActions, WindowView):
     def on_load_failed(self, exc: BaseException) -> None:
         self._loading = False
         self._stale = False
+        self.table.set_loading(False)
         self._show_message(user_message(exc, "window_state"))
 
     @Slot(list)

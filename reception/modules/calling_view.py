@@ -16,20 +16,19 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidgetItem,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from reception.i18n import QT_TRANSLATE_NOOP
 from reception.modules.ticket_labels import PRIORITY_LABELS, STATE_LABELS, label
-from reception.views.tables import read_only_table
+from shared.qt.tables import KIND_PICTOGRAMS, Cell, Column, DataTable, Row, number_cell
 from shared.services.calling import QueueStatus
 from shared.services.tickets import TicketView
 
@@ -99,13 +98,16 @@ class WindowView(QWidget):
         QT_TRANSLATE_NOOP("WindowPage", "会议"),
         QT_TRANSLATE_NOOP("WindowPage", "系统故障"),
     )
+    #: (title, kind): the window's own tickets, newest call first (nothing to sort).
     COLUMNS = (
-        QT_TRANSLATE_NOOP("WindowPage", "号码"),
-        QT_TRANSLATE_NOOP("WindowPage", "业务"),
-        QT_TRANSLATE_NOOP("WindowPage", "优先"),
-        QT_TRANSLATE_NOOP("WindowPage", "状态"),
-        QT_TRANSLATE_NOOP("WindowPage", "重呼"),
+        (QT_TRANSLATE_NOOP("WindowPage", "号码"), "code"),
+        (QT_TRANSLATE_NOOP("WindowPage", "业务"), "main"),
+        (QT_TRANSLATE_NOOP("WindowPage", "优先"), "text"),
+        (QT_TRANSLATE_NOOP("WindowPage", "状态"), "text"),
+        (QT_TRANSLATE_NOOP("WindowPage", "重呼"), "number"),
     )
+    #: The ticket at the window now, shown in the primary colour.
+    CURRENT_STATES = ("called", "serving")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,7 +138,9 @@ class WindowView(QWidget):
         self.session_label.setProperty("role", "title")
         self.session_label.setWordWrap(True)
         self.session_label.setAccessibleName(self.tr("窗口状态"))
-        self.sign_in_button = self._action(self.tr("签到"), "calling_sign_in", "action_primary")
+        # The session's buttons are used a few times a day: ordinary size, so 叫下一位 and
+        # the steps keep the room on a 1366×768 screen.
+        self.sign_in_button = self._action(self.tr("签到"), "calling_sign_in", "primary")
         self.reason_combo = QComboBox()
         self.reason_combo.setObjectName("calling_pause_reason")
         self.reason_combo.addItems([self.tr(r) for r in self.PAUSE_REASONS])
@@ -151,9 +155,9 @@ class WindowView(QWidget):
         self.reason_edit.setAccessibleName(self.tr("其他暂停原因"))
         self.reason_edit.setMaxLength(60)
         self.reason_edit.setMinimumWidth(160)
-        self.pause_button = self._action(self.tr("暂停"), "calling_pause")
-        self.resume_button = self._action(self.tr("恢复"), "calling_resume", "action_primary")
-        self.sign_out_button = self._action(self.tr("签退"), "calling_sign_out")
+        self.pause_button = self._action(self.tr("暂停"), "calling_pause", "")
+        self.resume_button = self._action(self.tr("恢复"), "calling_resume", "primary")
+        self.sign_out_button = self._action(self.tr("签退"), "calling_sign_out", "")
         session_box = QVBoxLayout(session_card)
         session_box.setContentsMargins(16, 12, 16, 12)
         session_box.setSpacing(8)
@@ -205,14 +209,20 @@ class WindowView(QWidget):
             "finish": self.finish_button,
             "transfer": self.transfer_button,
         }
+        # 叫下一位 stands beside the current number, as tall as its card; the steps below.
+        # So the page fits a 1366×768 screen without anything overlapping.
+        self.call_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        now_row = QHBoxLayout()
+        now_row.setSpacing(12)
+        now_row.addWidget(current, 3)
+        now_row.addWidget(self.call_button, 2)
         grid = QGridLayout()
         grid.setSpacing(12)
-        grid.addWidget(self.call_button, 0, 0, 1, 3)
-        grid.addWidget(self.recall_button, 1, 0)
-        grid.addWidget(self.no_show_button, 1, 1)
-        grid.addWidget(self.start_button, 1, 2)
-        grid.addWidget(self.finish_button, 2, 0)
-        grid.addWidget(self.transfer_button, 2, 1)
+        grid.addWidget(self.recall_button, 0, 0)
+        grid.addWidget(self.no_show_button, 0, 1)
+        grid.addWidget(self.start_button, 0, 2)
+        grid.addWidget(self.finish_button, 1, 0)
+        grid.addWidget(self.transfer_button, 1, 1)
         # Why 叫下一位 is disabled (not signed in, paused), shown under the buttons.
         self.blocked_label = QLabel()
         self.blocked_label.setObjectName("calling_blocked")
@@ -229,8 +239,8 @@ class WindowView(QWidget):
         self.message.hide()
 
         left = QVBoxLayout()
-        left.setSpacing(16)
-        left.addWidget(current)
+        left.setSpacing(12)
+        left.addLayout(now_row)
         left.addLayout(grid)
         left.addWidget(self.blocked_label)
         left.addWidget(self.message)
@@ -244,11 +254,14 @@ class WindowView(QWidget):
         self.waiting_label.setAccessibleName(self.tr("等候人数"))
         list_title = QLabel(self.tr("本窗口今日号票"))
         list_title.setProperty("role", "title")
-        self.table = read_only_table(
-            [self.tr(c) for c in self.COLUMNS], self.tr("本窗口今日号票列表")
+        self.table = DataTable(
+            [Column(self.tr(title), kind) for title, kind in self.COLUMNS],
+            self.tr("本窗口今日号票列表"),
+            select="none",
+            empty_text=self.tr("本窗口今天还没有叫号。"),
         )
         self.table.setObjectName("calling_tickets")
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.set_loading(True, self.tr("正在读取本窗口号票…"))
         right = QVBoxLayout()
         right.setSpacing(12)
         right.addWidget(waiting_title)
@@ -261,8 +274,8 @@ class WindowView(QWidget):
         body.addLayout(left, 3)
         body.addLayout(right, 2)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 24, 24, 24)
-        layout.setSpacing(16)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(12)
         layout.addLayout(top)
         layout.addWidget(session_card)
         layout.addLayout(body, 1)
@@ -290,37 +303,46 @@ class WindowView(QWidget):
             return
         lines = []
         for status in queues:
+            if not status.waiting:
+                continue
             line = self.tr("{prefix} {name}：等候 {n} 人").format(
                 prefix=status.prefix, name=status.name, n=status.waiting
             )
             if status.priority_waiting:
                 line += self.tr("（优先 {n} 人）").format(n=status.priority_waiting)
             lines.append(line)
+        # Queues nobody waits for share one line: the list stays short on a small screen.
+        idle = [f"{s.prefix} {s.name}" for s in queues if not s.waiting]
+        if idle:
+            lines.append(self.tr("{queues}：等候 0 人").format(queues="、".join(idle)))
         self.waiting_label.setText("\n".join(lines))
 
     def _show_tickets(self, tickets: list[TicketView]) -> None:
-        self.table.setRowCount(len(tickets))
-        for row, ticket in enumerate(tickets):
+        rows = []
+        for ticket in tickets:
+            priority = label(PRIORITY_LABELS, ticket.priority)
+            current = ticket.state in self.CURRENT_STATES
             cells = (
                 ticket.number,
                 ticket.queue_name,
-                label(PRIORITY_LABELS, ticket.priority),
-                label(STATE_LABELS, ticket.state),
-                str(ticket.recall_count) if ticket.recall_count else "",
+                Cell(priority, tone="priority", icon=KIND_PICTOGRAMS.get(ticket.priority))
+                if ticket.priority
+                else "",
+                Cell(label(STATE_LABELS, ticket.state), tone="active" if current else None),
+                number_cell(ticket.recall_count or None),
             )
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+            rows.append(Row(ticket.id, cells, data=ticket, tone=None if current else "muted"))
+        self.table.set_rows(rows)
 
     def ticket_rows(self) -> list[tuple[str, str]]:
         """(number, state label) of the window's tickets today, newest call first."""
-        return [
-            (self.table.item(r, 0).text(), self.table.item(r, 3).text())
-            for r in range(self.table.rowCount())
-        ]
+        rows = (self.table.texts(r) for r in range(self.table.rowCount()))
+        return [(texts[0], texts[3]) for texts in rows]
 
     def _action(self, text: str, name: str, role: str = "action") -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(name)
-        button.setProperty("role", role)
+        if role:
+            button.setProperty("role", role)
         button.setAccessibleName(text)
         return button

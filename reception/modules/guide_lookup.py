@@ -41,11 +41,12 @@ from shared.qt.printing import (
     print_receipt_in_background,
     qt_printer_from_config,
 )
-from shared.rendering.guide_slip import GuideSlip, guide_slip_layout, slip_from_guide
-from shared.services.catalog import MatterGuide, MatterHit, get_guide, index_for, search_matters
+from shared.rendering.guide_slip import GuideSlip, guide_slip_layout
+from shared.services.catalog import MatterGuide, MatterHit, index_for, search_matters
+from shared.services.catalog_page import load_guide_page
 from shared.services.catalog_text import guide_heading, guide_sections
 from shared.services.desk import IssuedSlip, terminal_printer_config
-from shared.services.home import resolve_site
+from shared.services.wayfinding import ASK_AT_DESK
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,11 @@ LIMIT = 50
 PrinterFactory = Callable[[Mapping[str, Any] | None], Any]
 
 
-def _load_guide(session: Any, code: str, site: str | None) -> tuple[MatterGuide, GuideSlip]:
-    guide = get_guide(session, code)
-    hall = resolve_site(session, site).name
-    return guide, slip_from_guide(guide, hall)
+def _load_guide(session: Any, code: str, site: str | None) -> tuple[MatterGuide, GuideSlip, str]:
+    # Read as the kiosk reads it (issue #19): the hall's windows for the matter come from
+    # wayfinding, beside the published 办理地点, on the screen and on the slip alike.
+    page = load_guide_page(session, code, site, None)
+    return page.guide, page.slip, page.where
 
 
 class GuideLookupPage(QWidget):
@@ -254,13 +256,13 @@ class GuideLookupPage(QWidget):
             write=False,
         )
 
-    def on_guide_loaded(self, loaded: tuple[MatterGuide, GuideSlip]) -> None:
-        guide, slip = loaded
+    def on_guide_loaded(self, loaded: tuple[MatterGuide, GuideSlip, str]) -> None:
+        guide, slip, where = loaded
         current = self.results.currentItem()
         if current is None or current.data(Qt.ItemDataRole.UserRole) != guide.code:
             return  # another matter was chosen meanwhile
         self.guide, self.slip = guide, slip
-        self.detail.setHtml(guide_html(guide))
+        self.detail.setHtml(guide_html(guide, where))
         self.print_button.setEnabled(True)
         self.issue_button.setEnabled(True)
         self.message.hide()
@@ -361,16 +363,24 @@ class GuideLookupPage(QWidget):
         show_message(self.message, text, ok)
 
 
-def guide_html(guide: MatterGuide) -> str:
+def guide_html(guide: MatterGuide, where: str | None = None) -> str:
     """A matter's guide as the console shows it (escaped HTML): the same sections as the
     kiosk (:func:`shared.services.catalog_text.guide_sections`), 请咨询窗口 where nothing
-    was published (issue #11)."""
+    was published (issue #11).
+
+    ``where`` is the hall's windows for it in words (:func:`shared.services.wayfinding.way_to`,
+    as the kiosk says them, issue #19): said first, and beside the published 办理地点.
+    """
     e = html.escape
+    windows = where if where and where != ASK_AT_DESK else None
     parts = [
         f"<h2>{e(guide.name)}</h2>",
         f"<p>{e(guide_heading(guide))} · 取号业务：{e(guide.queue_prefix)}</p>",
     ]
-    for section in guide_sections(guide):
+    if where:
+        go = f"本中心窗口：{windows}" if windows else ASK_AT_DESK
+        parts.append(f"<p><b>{e(go)}</b></p>")
+    for section in guide_sections(guide, windows):
         lines = "".join(f"<p>{e(line)}</p>" for line in section.lines)
         parts.append(f"<h3>{e(section.title)}</h3>{lines}")
     return "".join(parts)

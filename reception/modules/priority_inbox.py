@@ -4,7 +4,9 @@ A request made on any terminal shows within a second (the change feed, kind
 ``priority_request``), with a beep and an alert banner. Staff accept (接单), assign to an
 assistant (指派), add notes (备注), finish (办结) and cancel (取消, after a confirmation).
 Waiting time ticks every second and a request not taken within the configured limit is
-flagged overdue (red text and a warning icon with an accessible name). Names and phone
+flagged overdue (red text and a warning pictogram with an accessible name); the most urgent
+request is selected when staff have not chosen one (issue #19). When a request becomes
+overdue comes from the read model (``RequestView.overdue_at``), not from this page. Names and phone
 numbers are masked; 查看联系方式 shows them in a dialog and the service audits the reveal.
 
 All database work goes through the console's :class:`~shared.qt.tasks.TaskRunner` and the
@@ -19,17 +21,14 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
     QMessageBox,
     QPushButton,
-    QStyle,
-    QTableWidgetItem,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -43,7 +42,7 @@ from reception.registry import ModuleContext
 from shared.changes import ChangeRecord, touches
 from shared.clock import to_local, utcnow
 from shared.errors import NotFound
-from shared.qt.theme import tokens_for
+from shared.qt.tables import KIND_PICTOGRAMS, Cell, Row, duration_cell, duration_text
 from shared.services import priority
 from shared.services.priority import Assistant, Contact, NoteView, RequestView
 
@@ -74,10 +73,9 @@ ACTION_DONE = {
 
 @dataclass(frozen=True)
 class InboxData:
-    """One load of the inbox: the rows, the overdue limit, and requests to alert about."""
+    """One load of the inbox: the rows, and requests to alert about."""
 
     rows: list[RequestView]
-    limit: timedelta
     fresh: list[RequestView]
 
 
@@ -96,18 +94,13 @@ def load_inbox(
                 continue
             if site is None or view.site_code == site:
                 new.append(view)
-        return InboxData(rows, priority.overdue_limit(session), new)
+        return InboxData(rows, new)
 
     return run
 
 
-def format_wait(seconds: int) -> str:
-    """``75`` → ``1分15秒``; an hour or more → ``1小时05分``."""
-    minutes, secs = divmod(max(0, seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours}小时{minutes:02d}分"
-    return f"{minutes}分{secs:02d}秒"
+#: How a waiting time reads (one format for every table: :func:`shared.qt.tables.duration_text`).
+format_wait = duration_text
 
 
 # -- the page -------------------------------------------------------------------------------
@@ -136,11 +129,9 @@ class PriorityInboxPage(PriorityInboxView):
         self.setObjectName(f"module_{KEY}")
         self._context = context
         self._rows: list[RequestView] = []
-        self._limit = timedelta(minutes=5)
         self._fresh: list[str] = []
         self._loading = False
         self._stale = False
-        self._danger = QColor(tokens_for(False).danger)
         self.assign_dialog: AssignDialog | None = None
         self.note_dialog: NoteDialog | None = None
         self.contact_dialog: ContactDialog | None = None
@@ -202,10 +193,8 @@ class PriorityInboxPage(PriorityInboxView):
     def on_inbox_ready(self, data: InboxData) -> None:
         self._finish_load()
         self.error.hide()
-        self._limit = data.limit
-        selected = self.selected()
         self._rows = data.rows
-        self._render(selected.id if selected else None)
+        self._render()
         if data.fresh:
             self._alert(data.fresh)
         self.requests_loaded.emit(len(self._rows))
@@ -260,70 +249,47 @@ class PriorityInboxPage(PriorityInboxView):
 
     # -- showing ---------------------------------------------------------------------------
 
-    def _render(self, keep: uuid.UUID | None) -> None:
-        table = self.table
-        table.blockSignals(True)
-        table.setRowCount(len(self._rows))
+    def _render(self) -> None:
         now = utcnow()
-        keep_row = -1
-        for row, view in enumerate(self._rows):
-            where = view.location or view.masked_address
-            if view.ticket_number:
-                where = self.tr("号票 {number}").format(number=view.ticket_number)
-            cells = (
-                view.reference,
-                view.kind_label,
-                view.visitor_label,
-                view.state_label,
-                "",
-                "",
-                view.masked_name or "—",
-                view.masked_phone or "—",
-                where or "—",
-                view.preferred_text or "—",
-                view.assigned_to or view.accepted_by or "—",
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, str(view.id))
-                table.setItem(row, column, item)
-            self._update_timing(row, view, now)
-            if view.id == keep:
-                keep_row = row
-        table.blockSignals(False)
-        if keep_row >= 0:
-            table.selectRow(keep_row)
-        else:
-            table.clearSelection()
+        self.table.set_rows([self._row(view, now) for view in self._rows])
         self.on_selection_changed()
         self._update_summary(now)
 
-    def _live_wait(self, view: RequestView, now: Any) -> int:
-        return priority.waited_seconds(view, now) if view.state == "new" else view.waited_seconds
+    def _row(self, view: RequestView, now: datetime) -> Row:
+        """One request as a row; its urgency and overdue flag come from the read model."""
+        where = view.location or view.masked_address
+        if view.ticket_number:
+            where = self.tr("号票 {number}").format(number=view.ticket_number)
+        cells = (
+            view.reference,
+            Cell(view.kind_label, icon=KIND_PICTOGRAMS.get(view.kind)),
+            Cell(view.visitor_label, icon=KIND_PICTOGRAMS.get(view.visitor)),
+            Cell(view.state_label, tone="active" if view.state == "accepted" else None),
+            self._wait_cell(view, now),
+            self._flag_cell(view, now),
+            view.masked_name or "—",
+            view.masked_phone or "—",
+            where or "—",
+            Cell(view.preferred_text or "—", sort=view.preferred_text or None),
+            view.assigned_to or view.accepted_by or "—",
+        )
+        closed = view.state in ("done", "cancelled")
+        tone = "urgent" if view.overdue_by(now) else "muted" if closed else None
+        return Row(view.id, cells, data=view, urgency=view.urgency(now), tone=tone)
 
-    def _update_timing(self, row: int, view: RequestView, now: Any) -> None:
-        wait = self.table.item(row, self.WAIT_COLUMN)
-        flag = self.table.item(row, self.OVERDUE_COLUMN)
-        if wait is None or flag is None:
-            return
-        wait.setText(format_wait(self._live_wait(view, now)))
-        overdue = priority.is_overdue(view, now, self._limit)
-        if overdue:
-            flag.setText(self.tr("超时"))
-            flag.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
-            flag.setData(Qt.ItemDataRole.AccessibleTextRole, self.tr("已超时，请尽快接单"))
-            flag.setForeground(QBrush(self._danger))
-            wait.setForeground(QBrush(self._danger))
-        else:
-            flag.setText("")
-            flag.setIcon(QIcon())
-            flag.setData(Qt.ItemDataRole.AccessibleTextRole, self.tr("未超时"))
-            flag.setData(Qt.ItemDataRole.ForegroundRole, None)
-            wait.setData(Qt.ItemDataRole.ForegroundRole, None)
+    def _wait_cell(self, view: RequestView, now: datetime) -> Cell:
+        late = view.overdue_by(now)
+        return duration_cell(view.waited_by(now), tone="urgent" if late else None, icon="")
 
-    def _update_summary(self, now: Any) -> None:
+    def _flag_cell(self, view: RequestView, now: datetime) -> Cell:
+        if view.overdue_by(now):
+            spoken = self.tr("已超时，请尽快接单")
+            return Cell(self.tr("超时"), sort=1, tone="urgent", spoken=spoken)
+        return Cell("", sort=0, spoken=self.tr("未超时"))
+
+    def _update_summary(self, now: datetime) -> None:
         waiting = sum(1 for v in self._rows if v.state == "new")
-        late = sum(1 for v in self._rows if priority.is_overdue(v, now, self._limit))
+        late = sum(1 for v in self._rows if v.overdue_by(now))
         text = self.tr("共 {n} 条 · 待接单 {w} 条").format(n=len(self._rows), w=waiting)
         if late:
             text += self.tr(" · 超时 {late} 条").format(late=late)
@@ -332,24 +298,24 @@ class PriorityInboxPage(PriorityInboxView):
     @Slot()
     def on_tick_timeout(self) -> None:
         now = utcnow()
-        for row, view in enumerate(self._rows):
+        for view in self._rows:
             if view.state == "new":
-                self._update_timing(row, view, now)
+                self.table.set_cell(view.id, self.WAIT_COLUMN, self._wait_cell(view, now))
+                self.table.set_cell(view.id, self.OVERDUE_COLUMN, self._flag_cell(view, now))
+                self.table.set_urgency(view.id, view.urgency(now))
+        self.table.fit_columns()  # 9分59秒 → 10分00秒 is one character wider
         self._update_summary(now)
 
     def selected(self) -> RequestView | None:
         """The request of the selected row, if any."""
-        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
-        if not rows:
-            return None
-        row = min(rows)
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        view = self.table.selected_data()
+        return view if isinstance(view, RequestView) else None
 
     def select_reference(self, reference: str) -> None:
         """Select the row of request ``reference`` (as a click would)."""
-        for row, view in enumerate(self._rows):
+        for view in self._rows:
             if view.reference == reference:
-                self.table.selectRow(row)
+                self.table.select_key(view.id)
                 return
         raise KeyError(reference)
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from reception.i18n import QT_TRANSLATE_NOOP
-from reception.views.tables import read_only_table
+from shared.qt.tables import Column, DataTable
 
 #: State filter choices: label, states (``None`` = every state).
 STATE_FILTERS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
@@ -40,19 +39,23 @@ KIND_FILTERS: tuple[tuple[str, str | None], ...] = (
 class PriorityInboxView(QWidget):
     """The 优先服务 page's widgets and layout, with no signals connected (no signals of its own)."""
 
+    #: (title, kind, sortable): staff sort by kind, visitor, state, waiting time and slot.
     COLUMNS = (
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "编号"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "类型"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "对象"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "状态"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "等待时间"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "超时"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "姓名"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "电话"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "地点"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "预约时段"),
-        QT_TRANSLATE_NOOP("PriorityInboxPage", "办理人"),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "编号"), "code", False),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "类型"), "text", True),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "对象"), "text", True),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "状态"), "text", True),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "等待时间"), "number", True),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "超时"), "text", True),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "姓名"), "text", False),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "电话"), "code", False),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "地点"), "main", True),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "预约时段"), "time", True),
+        (QT_TRANSLATE_NOOP("PriorityInboxPage", "办理人"), "text", True),
     )
+    #: Columns only some requests fill (a name and a slot for a home visit, a person once
+    #: accepted): hidden while none of those listed does, so 地点 keeps its room.
+    OPTIONAL = (6, 7, 9, 10)
     WAIT_COLUMN, OVERDUE_COLUMN = 4, 5
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -103,13 +106,16 @@ class PriorityInboxView(QWidget):
         kind_label = QLabel(self.tr("类型"))
         kind_label.setBuddy(self.kind_filter)
 
-        self.table = read_only_table(
-            [self.tr(c) for c in self.COLUMNS], self.tr("优先服务请求列表")
+        self.table = DataTable(
+            [
+                Column(self.tr(title), kind, sortable, optional=index in self.OPTIONAL)
+                for index, (title, kind, sortable) in enumerate(self.COLUMNS)
+            ],
+            self.tr("优先服务请求列表"),
+            empty_text=self.tr("没有符合条件的请求。"),
         )
         self.table.setObjectName("priority_table")
-        self.table.horizontalHeader().setSectionResizeMode(
-            len(self.COLUMNS) - 3, QHeaderView.ResizeMode.Stretch
-        )
+        self.table.set_loading(True, self.tr("正在读取请求…"))
         self.detail = QLabel(self.tr("选择一条请求查看详情。"))
         self.detail.setObjectName("priority_detail")
         self.detail.setWordWrap(True)

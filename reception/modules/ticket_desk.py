@@ -18,11 +18,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
-    QTableWidgetItem,
     QWidget,
 )
 
@@ -44,6 +43,7 @@ from shared.changes import ChangeRecord, touches
 from shared.clock import to_local
 from shared.printing import TicketPrinter
 from shared.qt.printing import PrintOutcome, print_in_background, qt_printer_from_config
+from shared.qt.tables import KIND_PICTOGRAMS, Cell, Row, time_cell
 from shared.services import calling
 from shared.services.calling import QueueStatus
 from shared.services.desk import (
@@ -65,8 +65,9 @@ log = logging.getLogger(__name__)
 KEY = "ticket_desk"
 MAX_ALERTS = 3
 QUEUE_COLUMNS = 4
-CANCELLABLE = ("issued", "called")
-REPRINTABLE = ("issued", "called", "serving")
+#: How a ticket's state reads in the list: in progress at a window, or over.
+ACTIVE_STATES = ("called", "serving")
+CLOSED_STATES = ("done", "no_show", "cancelled", "transferred")
 
 PrinterFactory = Callable[[Mapping[str, Any] | None], TicketPrinter | None]
 
@@ -198,6 +199,7 @@ class DeskPage(DeskView):
     def on_state_ready(self, state: DeskState) -> None:
         self._finish_load()
         self.state = state
+        self.queue_loading.hide()
         self._site = state.site_code
         self._show_queues(state.queues)
         self._show_hall(state)
@@ -206,7 +208,11 @@ class DeskPage(DeskView):
 
     def on_state_failed(self, exc: BaseException) -> None:
         self._finish_load()
-        self._show_message(user_message(exc, "desk_state"))
+        message = user_message(exc, "desk_state")
+        self._show_message(message)
+        if self.state is None:  # nothing read yet: say so where the data would be
+            self.queue_loading.show_message(self.tr("未能读取业务，请点“刷新”重试。"))
+            self.table.set_loading(False)
 
     def on_printer_config_ready(self, config: dict[str, Any] | None) -> None:
         try:
@@ -218,6 +224,9 @@ class DeskPage(DeskView):
                     terminal=self._terminal, reason=user_message(exc, "printer_config")
                 )
             )
+            self._warn_if_no_printer(self.tr("本机打印机设置有误，号票打不出来"))
+            self.printer_ready.emit(self.printer)
+            return
         else:
             if config is None:
                 text = self.tr("未配置打印机：找不到终端 {terminal}").format(
@@ -228,11 +237,27 @@ class DeskPage(DeskView):
             else:
                 text = self.tr("打印机：{terminal}").format(terminal=self._terminal)
             self.printer_label.setText(text)
+        self._warn_if_no_printer(self.tr("本机未配置打印机，号票打不出来"))
         self.printer_ready.emit(self.printer)
 
     def on_printer_config_failed(self, exc: BaseException) -> None:
         self.printer_label.setText(user_message(exc, "printer_config"))
+        self._warn_if_no_printer(self.tr("读不到本机的打印机设置，号票可能打不出来"))
         self.printer_ready.emit(None)
+
+    def _warn_if_no_printer(self, what: str) -> None:
+        """Say plainly, before the first 取号, that slips will not print here (issue #19);
+        the small printer line stays for a printer that works."""
+        if self.printer is not None:
+            self.printer_warning.hide()
+            self.printer_label.show()
+            return
+        self.printer_label.hide()
+        self.printer_warning.show_text(
+            self.tr(
+                "{what}：取号后请把号码告诉群众。请管理员在“管理 › 终端与打印机”设置 {terminal}。"
+            ).format(what=what, terminal=self._terminal)
+        )
 
     def _show_hall(self, state: DeskState) -> None:
         if state.hall_open:
@@ -276,31 +301,40 @@ class DeskPage(DeskView):
             button.setAccessibleName(text.replace("\n", "，"))
 
     def _show_tickets(self, tickets: list[DeskTicket]) -> None:
-        selected = self.selected_ticket()
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(tickets))
-        for row, ticket in enumerate(tickets):
-            cells = (
-                ticket.number,
-                ticket.queue_name,
-                label(PRIORITY_LABELS, ticket.priority),
-                label(STATE_LABELS, ticket.state),
-                label(PRINT_LABELS, ticket.print_state),
-                to_local(ticket.issued_at).strftime("%H:%M:%S"),
-                self.tr("{n}号窗口").format(n=ticket.window_number) if ticket.window_number else "",
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, ticket)
-                self.table.setItem(row, column, item)
-            if selected is not None and ticket.id == selected.id:
-                self.table.selectRow(row)
-        self.table.blockSignals(False)
+        self.table.set_rows([self._ticket_row(ticket) for ticket in tickets])
         waiting = sum(1 for t in tickets if t.state == "issued")
         self.summary.setText(
             self.tr("共 {count} 张，等候 {waiting} 张").format(count=len(tickets), waiting=waiting)
         )
         self.on_table_selection_changed()
+
+    def _ticket_row(self, ticket: DeskTicket) -> Row:
+        """One ticket as a row: its kind and urgency come from the read model."""
+        priority = label(PRIORITY_LABELS, ticket.priority)
+        state_tone = "active" if ticket.state in ACTIVE_STATES else None
+        printed = label(PRINT_LABELS, ticket.print_state)
+        window = ticket.window_number
+        cells = (
+            Cell(ticket.number, sort=(ticket.queue_prefix, len(ticket.number), ticket.number)),
+            ticket.queue_name,
+            Cell(
+                priority,
+                tone="priority",
+                icon=KIND_PICTOGRAMS.get(ticket.priority),
+                spoken=self.tr("{kind}优先").format(kind=priority),
+            )
+            if ticket.priority
+            else "",
+            Cell(label(STATE_LABELS, ticket.state), tone=state_tone),
+            Cell(printed, tone="urgent", spoken=self.tr("打印失败，请补打"))
+            if ticket.needs_reprint
+            else printed,
+            time_cell(ticket.issued_at),
+            Cell(self.tr("{n}号").format(n=window), sort=window) if window else "",
+        )
+        closed = ticket.state in CLOSED_STATES
+        tone = "urgent" if ticket.needs_reprint else "muted" if closed else None
+        return Row(ticket.id, cells, data=ticket, urgency=ticket.urgency, tone=tone)
 
     # -- reading the page ------------------------------------------------------------------
 
@@ -315,31 +349,26 @@ class DeskPage(DeskView):
 
     def selected_ticket(self) -> DeskTicket | None:
         """The ticket of the selected row, if any."""
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
-            return None
-        item = self.table.item(rows[0].row(), 0)
-        ticket = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        ticket = self.table.selected_data()
         return ticket if isinstance(ticket, DeskTicket) else None
 
-    def select_number(self, number: str) -> None:
-        """Select the row of ticket ``number`` in today's list."""
+    def _row_number(self, number: str) -> int:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).text() == number:
-                self.table.selectRow(row)
-                return
+            if self.table.texts(row)[0] == number:
+                return row
         raise KeyError(number)
 
+    def select_number(self, number: str) -> None:
+        """Select the row of ticket ``number`` in today's list (as a click would)."""
+        self.table.selectRow(self._row_number(number))
+
     def ticket_numbers(self) -> list[str]:
-        """The numbers in today's list, newest first."""
-        return [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
+        """The numbers in today's list, in the order shown (newest first unless sorted)."""
+        return [self.table.texts(r)[0] for r in range(self.table.rowCount())]
 
     def row_of(self, number: str) -> list[str]:
         """The cells of ticket ``number`` in today's list."""
-        for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).text() == number:
-                return [self.table.item(row, c).text() for c in range(self.table.columnCount())]
-        raise KeyError(number)
+        return self.table.texts(self._row_number(number))
 
     # -- issuing ---------------------------------------------------------------------------
 
@@ -401,6 +430,7 @@ class DeskPage(DeskView):
         if ticket.matter_name:
             parts.append(ticket.matter_name)
         self.detail_label.setText(" · ".join(parts))
+        self.left_scroll.ensureWidgetVisible(self.result_card)  # on a short screen too
 
     # -- printing --------------------------------------------------------------------------
 
@@ -460,7 +490,7 @@ class DeskPage(DeskView):
     @Slot()
     def on_cancel_clicked(self) -> None:
         ticket = self.selected_ticket()
-        if ticket is None or ticket.state not in CANCELLABLE:
+        if ticket is None or not ticket.cancellable:
             return
         self._pending_cancel = ticket
         self.cancel_box.setText(
@@ -525,7 +555,7 @@ class DeskPage(DeskView):
     def on_failed_ticket_ready(self, ticket: DeskTicket | None) -> None:
         if ticket is None or ticket.print_state != "print_failed":
             return
-        if ticket.state not in REPRINTABLE or ticket.id in self.alerts:
+        if not ticket.reprintable or ticket.id in self.alerts:
             return
         while len(self.alerts) >= MAX_ALERTS:
             self._remove_alert(next(iter(self.alerts)))
@@ -561,8 +591,8 @@ class DeskPage(DeskView):
     @Slot()
     def on_table_selection_changed(self) -> None:
         ticket = self.selected_ticket()
-        self.reprint_button.setEnabled(ticket is not None and ticket.state in REPRINTABLE)
-        self.cancel_button.setEnabled(ticket is not None and ticket.state in CANCELLABLE)
+        self.reprint_button.setEnabled(ticket is not None and ticket.reprintable)
+        self.cancel_button.setEnabled(ticket is not None and ticket.cancellable)
 
     def _show_message(self, text: str, ok: bool = False) -> None:
         show_message(self.message, text, ok)

@@ -16,19 +16,25 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from reception.i18n import QT_TRANSLATE_NOOP, translate
 from reception.modules.ticket_labels import CONTEXT, PRIORITY_LABELS
-from reception.views.tables import read_only_table
+from shared.qt.icons import Pictogram
+from shared.qt.loading import LoadingPanel
+from shared.qt.table_cells import PRINTER_OFF_PICTOGRAM
+from shared.qt.tables import Column, DataTable
 from shared.services.desk import DeskTicket
+
+#: The queue choices' rows while they load (two rows of four, as the demo hall has).
+QUEUE_SKELETON_PX = 170
 
 
 class PrintAlert(QFrame):
@@ -79,6 +85,33 @@ class PrintAlert(QFrame):
         self.dismissed.emit(self.ticket_id)
 
 
+class PrinterWarning(QFrame):
+    """The 取号台's warning that this terminal cannot print (issue #19): shown as soon as the
+    printer settings are read, before anyone presses 取号, so no visitor leaves without a
+    number (no signals)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("desk_printer_warning")
+        self.setProperty("role", "alert")
+        self.icon = Pictogram(PRINTER_OFF_PICTOGRAM, 1.4)
+        self.text = QLabel()
+        self.text.setObjectName("desk_printer_warning_text")
+        self.text.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(12)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.text, 1)
+
+    def show_text(self, text: str) -> None:
+        """Show the warning with ``text``."""
+        self.text.setText(text)
+        self.text.setAccessibleName(text)
+        self.setAccessibleName(text)
+        self.show()
+
+
 class DeskView(QWidget):
     """The 取号台 page's widgets and layout, with no signals connected (no signals of its own).
 
@@ -86,14 +119,15 @@ class DeskView(QWidget):
         may_override: whether the 非办理时间强制取号 box is shown and enabled.
     """
 
+    #: Today's list: (title, kind, sortable). Staff sort by number, queue, kind and time.
     COLUMNS = (
-        QT_TRANSLATE_NOOP("DeskPage", "号码"),
-        QT_TRANSLATE_NOOP("DeskPage", "业务"),
-        QT_TRANSLATE_NOOP("DeskPage", "优先"),
-        QT_TRANSLATE_NOOP("DeskPage", "状态"),
-        QT_TRANSLATE_NOOP("DeskPage", "打印"),
-        QT_TRANSLATE_NOOP("DeskPage", "取号时间"),
-        QT_TRANSLATE_NOOP("DeskPage", "窗口"),
+        (QT_TRANSLATE_NOOP("DeskPage", "号码"), "code", True),
+        (QT_TRANSLATE_NOOP("DeskPage", "业务"), "main", True),
+        (QT_TRANSLATE_NOOP("DeskPage", "优先"), "text", True),
+        (QT_TRANSLATE_NOOP("DeskPage", "状态"), "text", True),
+        (QT_TRANSLATE_NOOP("DeskPage", "打印"), "text", True),
+        (QT_TRANSLATE_NOOP("DeskPage", "取号时间"), "time", True),
+        (QT_TRANSLATE_NOOP("DeskPage", "窗口"), "number", True),
     )
 
     def __init__(self, may_override: bool, parent: QWidget | None = None) -> None:
@@ -101,7 +135,7 @@ class DeskView(QWidget):
         # -- the queues, the visitor's options and 取号 ------------------------------------
         title = QLabel(self.tr("取号台"))
         title.setProperty("role", "title")
-        self.hall_label = QLabel(self.tr("正在读取业务…"))
+        self.hall_label = QLabel()
         self.hall_label.setObjectName("desk_hall_state")
         self.hall_label.setProperty("role", "muted")
         self.hall_label.setWordWrap(True)
@@ -112,6 +146,11 @@ class DeskView(QWidget):
         self.queue_group.setExclusive(True)
         self.queue_grid = QGridLayout()
         self.queue_grid.setSpacing(8)
+        # Where the queue choices will be, until they are read (issue #19: never a blank).
+        self.queue_loading = LoadingPanel(shape="tiles")
+        self.queue_loading.setObjectName("desk_queue_loading")
+        self.queue_loading.setFixedHeight(QUEUE_SKELETON_PX)
+        self.queue_loading.show_loading(self.tr("正在读取业务和等候人数…"))
 
         self.priority = QComboBox()
         self.priority.setObjectName("desk_priority")
@@ -166,19 +205,34 @@ class DeskView(QWidget):
         self.printer_label.setObjectName("desk_printer")
         self.printer_label.setProperty("role", "muted")
         self.printer_label.setAccessibleName(self.tr("本机打印机"))
+        self.printer_warning = PrinterWarning()
+        self.printer_warning.hide()
+        # The number beside its details: the card stays short on a 768-pixel-high screen.
         result_layout = QVBoxLayout(result)
-        result_layout.setContentsMargins(20, 16, 20, 16)
+        result_layout.setContentsMargins(20, 12, 20, 12)
         result_layout.addWidget(result_heading)
-        result_layout.addWidget(self.number_label)
-        result_layout.addWidget(self.detail_label)
-        result_layout.addWidget(self.print_label)
+        result_row = QHBoxLayout()
+        result_row.setSpacing(16)
+        result_row.addWidget(self.number_label)
+        details = QVBoxLayout()
+        details.addStretch(1)
+        details.addWidget(self.detail_label)
+        details.addWidget(self.print_label)
+        details.addStretch(1)
+        result_row.addLayout(details, 1)
+        result_layout.addLayout(result_row)
 
         form = QFormLayout()
         form.setSpacing(12)
         form.addRow(priority_label, self.priority)
         form.addRow(matter_label, self.matter)
 
-        left = QVBoxLayout()
+        # The visitor's side scrolls on its own when the screen is short (1366×768): nothing
+        # overlaps, and today's list keeps the full height beside it.
+        left_page = QWidget()
+        left_page.setObjectName("desk_left")
+        left = QVBoxLayout(left_page)
+        left.setContentsMargins(0, 0, 0, 0)
         left.setSpacing(12)
         left.addLayout(form)
         left.addWidget(self.override, 0, Qt.AlignmentFlag.AlignLeft)
@@ -187,6 +241,14 @@ class DeskView(QWidget):
         left.addWidget(result)
         left.addWidget(self.printer_label)
         left.addStretch(1)
+        self.left_scroll = QScrollArea()
+        self.left_scroll.setObjectName("desk_left_scroll")
+        self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.left_scroll.setWidgetResizable(True)
+        self.left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.left_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take focus
+        self.left_scroll.setWidget(left_page)
+        self.result_card = result
 
         # -- right: alerts and today's list ------------------------------------------------
         self.alert_box = QVBoxLayout()
@@ -197,10 +259,13 @@ class DeskView(QWidget):
         self.summary.setObjectName("desk_summary")
         self.summary.setProperty("role", "muted")
         self.summary.setAccessibleName(self.tr("今日号票统计"))
-        self.table = read_only_table([self.tr(c) for c in self.COLUMNS], self.tr("今日号票列表"))
+        self.table = DataTable(
+            [Column(self.tr(title), kind, sortable) for title, kind, sortable in self.COLUMNS],
+            self.tr("今日号票列表"),
+            empty_text=self.tr("今日还没有号票。"),
+        )
         self.table.setObjectName("desk_tickets")
-        self.table.setSelectionMode(self.table.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.set_loading(True, self.tr("正在读取今日号票…"))
         self.reprint_button = QPushButton(self.tr("补打"))
         self.reprint_button.setObjectName("desk_reprint")
         self.reprint_button.setAccessibleName(self.tr("补打所选号票"))
@@ -234,14 +299,16 @@ class DeskView(QWidget):
         heading.addWidget(self.hall_label, 1)
         body = QHBoxLayout()
         body.setSpacing(24)
-        body.addLayout(left, 2)
-        body.addLayout(right, 3)
+        body.addWidget(self.left_scroll, 1)
+        body.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
         layout.addLayout(heading)
+        layout.addWidget(self.printer_warning)
         layout.addLayout(self.alert_box)
         layout.addWidget(queues_heading)
+        layout.addWidget(self.queue_loading)
         layout.addLayout(self.queue_grid)
         layout.addLayout(body, 1)
 

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from PySide6.QtWidgets import QLabel, QWidget
 
 from reception.i18n import QT_TRANSLATE_NOOP, translate
-from shared.clock import utcnow, when_zh
+from shared.clock import utcnow
 from shared.services.calling import QueueStatus
+from shared.services.waits import wait_wording
 
 CONTEXT = "TicketLabels"
 
@@ -46,31 +47,17 @@ def label(labels: Mapping[str, str], code: str | None, empty: str = "") -> str:
 
 
 def wait_range_text(status: QueueStatus) -> str:
-    """``等候 3 人 · 约 5–15 分钟`` for a queue button.
-
-    With no window open for the queue there is no range (issue #9): it says 窗口暂未开放, with
-    the hall's next opening when it is closed, and never 即将叫号 or 即到即办.
-    """
-    if status.wait_low is None or status.wait_high is None:
-        if status.next_opening is not None:
-            closed = translate("DeskPage", "窗口暂未开放，{when} 开放").format(
-                when=when_zh(status.next_opening, utcnow())
-            )
-        else:
-            closed = translate("DeskPage", "窗口暂未开放，暂无法估计")
-        return translate("DeskPage", "等候 {count} 人 · {wait}").format(
-            count=status.waiting, wait=closed
-        )
-    if status.waiting == 0:
-        return translate("DeskPage", "无人等候 · 即到即办")
-    if status.wait_high <= 0:
-        wait = translate("DeskPage", "即将叫号")
-    elif status.wait_low == status.wait_high:
-        wait = translate("DeskPage", "约 {low} 分钟").format(low=status.wait_low)
-    else:
-        wait = translate("DeskPage", "约 {low}–{high} 分钟").format(
-            low=status.wait_low, high=status.wait_high
-        )
+    """``等候 3 人 · 预计 5–15 分钟`` for a queue button: the count, then the wait in the one
+    wording the kiosk and the slip use too (:func:`shared.services.waits.wait_wording`,
+    issue #19) — 即将叫号 only when a window is free, 窗口暂未开放 (with the hall's next
+    opening when it is closed) when none is open (issue #9)."""
+    wait = wait_wording(
+        status.wait_low,
+        status.wait_high,
+        next_opening=status.next_opening,
+        now=utcnow(),
+        short=True,
+    )
     return translate("DeskPage", "等候 {count} 人 · {wait}").format(count=status.waiting, wait=wait)
 
 

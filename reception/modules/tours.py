@@ -1,12 +1,16 @@
-"""参观接待: the docents' console — day and week calendars, booking, running and logging tours.
+"""参观接待: the docents' console — the week planner, booking, running and logging tours.
 
 The page shows a week of tours (read in the background, refreshed when the change feed
-reports kind ``tour`` from any terminal) as a day view with a lane per docent and each
-venue's load, or as a week grid. A tour block opens the detail panel, whose buttons move the
-tour on through :mod:`shared.services.tours`. 新建预约 opens the booking dialog
-(:mod:`reception.modules.tours_booking`). 扫码签到 takes a USB scanner's typing — the field
-switches input methods off, so a scan works whatever IME is active — and checks the group in
-by the slip's signed code. The 接待台账 for a date range is exported as XLSX or PDF.
+reports kind ``tour`` from any terminal) on a planner: per day, one lane per docent along a
+time axis of the hall's hours, each venue's load per hour, closed days and lunch shaded
+(:mod:`reception.modules.tours_week`); the day view is the same planner for one day. A chip
+opens the detail panel, whose buttons move the tour on through
+:mod:`shared.services.tours`; dragging a chip to another time, day or docent moves it
+through the booking rules (:mod:`reception.modules.tours_moving`). 新建预约 opens the
+booking dialog (:mod:`reception.modules.tours_booking`). 扫码签到 takes a USB scanner's
+typing — the field switches input methods off, so a scan works whatever IME is active — and
+checks the group in by the slip's signed code. The 接待台账 for a date range is exported as
+XLSX or PDF.
 
 Every database, file and printer operation goes through the console's TaskRunner
 (:mod:`reception.modules.tours_ops`); dialogs open with ``open()``, never ``exec()``.
@@ -19,7 +23,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -28,6 +33,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -39,23 +45,30 @@ from reception.i18n import QT_TRANSLATE_NOOP
 from reception.modules import tours_ops as ops
 from reception.modules.tours_bars import (
     LedgerBar,
+    LedgerDialog,
     NavBar,
+    ResultLine,
     ScanBar,
     ask_save_path,
     file_error_message,
 )
 from reception.modules.tours_booking import BookingDialog
-from reception.modules.tours_calendar import DayCalendar
 from reception.modules.tours_detail import TourDetail
-from reception.modules.tours_week import WeekCalendar
+from reception.modules.tours_moving import MoveDialog, MoveFlow
+from reception.modules.tours_week import WeekPlanner
+from reception.modules.tours_week_paint import TimeAxis
 from reception.registry import ModuleContext
 from shared.changes import ChangeRecord, touches
+from shared.qt.theme import tokens_for
 from shared.rendering.tour_slip import TourSlip
 from shared.services.tours_views import TourView
 
 KEY = "tours"
 CHANGE_KIND = "tour"
-DETAIL_WIDTH = 470
+DETAIL_WIDTH = 400
+NARROW_DETAIL = 330
+#: A page at least this wide (a 1920 px screen's) gets the wide side panel.
+WIDE = 1500
 
 DONE_ZH = {
     "book": QT_TRANSLATE_NOOP("ToursPage", "已预约"),
@@ -65,6 +78,7 @@ DONE_ZH = {
     "finish": QT_TRANSLATE_NOOP("ToursPage", "已结束"),
     "cancel": QT_TRANSLATE_NOOP("ToursPage", "已取消"),
     "no_show": QT_TRANSLATE_NOOP("ToursPage", "已标记未到"),
+    "move": QT_TRANSLATE_NOOP("ToursPage", "已调整"),
 }
 
 
@@ -74,8 +88,8 @@ class ToursPage(QWidget):
     Signals:
         calendar_loaded(object): a week was (re)loaded (its :class:`CalendarData`).
         tour_selected(object): the detail shows this :class:`TourView`.
-        action_done(str, object): ``book``, ``confirm``, ``arrive``, ``start``, ``finish``,
-            ``cancel`` or ``no_show`` succeeded; the tour as it now is.
+        action_done(str, object): ``book``, ``move``, ``confirm``, ``arrive``, ``start``,
+            ``finish``, ``cancel`` or ``no_show`` succeeded; the tour as it now is.
         action_failed(str): an action, scan or load failed; the Chinese message shown.
         checked_in(object): a scanned slip checked its group in (the :class:`TourView`).
         scan_refused(str): a scanned code was refused; the Chinese message shown.
@@ -100,9 +114,12 @@ class ToursPage(QWidget):
         self.data: ops.CalendarData | None = None
         self._loading = False
         self._stale = False
+        self._render_pending = False
+        self._scrolled_to: dt.date | None = None
         self.booking_dialog: BookingDialog | None = None
         self.cancel_box: QMessageBox | None = None
         self.save_dialog: QFileDialog | None = None
+        self.move_dialog: MoveDialog | None = None
 
         title = QLabel(self.tr("参观接待"))
         title.setProperty("role", "title")
@@ -117,38 +134,53 @@ class ToursPage(QWidget):
 
         self.scan_bar = ScanBar(context.runner, context.staff)
         self.scan = self.scan_bar.field
-        self.scan_result = self.scan_bar.result
+        self.scan_result = self.scan_bar.take_result()
 
-        self.day_view = DayCalendar()
-        self.week_view = WeekCalendar()
+        self.day_view = WeekPlanner(single_day=True)
+        self.week_view = WeekPlanner()
         self.closed_line = QLabel()
         self.closed_line.setObjectName("tours_closed")
         self.closed_line.setProperty("role", "muted")
         self.closed_line.setWordWrap(True)
-        day_box = QWidget()
-        day_layout = QVBoxLayout(day_box)
-        day_layout.setContentsMargins(0, 0, 0, 0)
-        day_layout.setSpacing(2)
-        day_layout.addWidget(self.day_view)
-        day_layout.addWidget(self.closed_line)
-        day_layout.addStretch(1)
-        self.day_scroll = self._scroll(day_box, self.tr("日视图"))
+        self.day_scroll = self._scroll(self.day_view, self.tr("日视图"))
         self.week_scroll = self._scroll(self.week_view, self.tr("周视图"))
+        self.day_axis = TimeAxis(self.day_view)
+        self.week_axis = TimeAxis(self.week_view)
+        self.day_pane = self._pane(self.day_axis, self.day_scroll, self.closed_line)
+        self.week_pane = self._pane(self.week_axis, self.week_scroll)
         self.views = QStackedWidget()
-        self.views.addWidget(self.day_scroll)
-        self.views.addWidget(self.week_scroll)
+        self.views.addWidget(self.day_pane)
+        self.views.addWidget(self.week_pane)
+        self.views.setCurrentWidget(self.week_pane)
+        self.moves = MoveFlow(context.runner, context.staff, self)
+        for planner, scroll in (
+            (self.day_view, self.day_scroll),
+            (self.week_view, self.week_scroll),
+        ):
+            planner.follow(scroll.viewport())
+            self.moves.attach(planner)
 
         self.detail = TourDetail()
         self.detail_scroll = self._scroll(self.detail, self.tr("接待详情"))
         self.detail_scroll.setFixedWidth(DETAIL_WIDTH)
+        # On a narrow screen the side panel folds to this strip until a tour is chosen.
+        self.panel_open = False
+        self.panel_toggle = QPushButton("‹\n" + "\n".join(self.tr("详情图例")))
+        self.panel_toggle.setObjectName("tours_panel_open")
+        self.panel_toggle.setAccessibleName(self.tr("展开接待详情与图例"))
+        self.panel_toggle.setFixedWidth(tokens_for(False).min_target + 8)
+        self.panel_toggle.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
 
         self.ledger = LedgerBar(context.runner, lambda: self.site, self._ask_path, self.day)
         self.ledger_from, self.ledger_to = self.ledger.date_from, self.ledger.date_to
         self.export_xlsx, self.export_pdf = self.ledger.export_xlsx, self.ledger.export_pdf
-        self.status = QLabel()
+        self.ledger_dialog = LedgerDialog(self.ledger, self)
+        self.ledger_button = QPushButton(self.tr("接待台账…"))
+        self.ledger_button.setObjectName("tours_ledger")
+        self.ledger_button.setAccessibleName(self.tr("导出接待台账"))
+        self.status = ResultLine()
         self.status.setObjectName("tours_status")
         self.status.setProperty("role", "ok")
-        self.status.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("tours_error")
         self.error.setProperty("role", "error")
@@ -170,27 +202,82 @@ class ToursPage(QWidget):
         area.setAccessibleName(name)
         return area
 
+    @staticmethod
+    def _pane(axis: QWidget, scroll: QScrollArea, below: QWidget | None = None) -> QWidget:
+        pane = QWidget()
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(axis)
+        layout.addWidget(scroll, 1)
+        if below is not None:
+            layout.addWidget(below)
+        return pane
+
     def _lay_out(self, title: QLabel) -> None:
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addSpacing(16)
-        top.addWidget(self.nav, 1)
-        top.addSpacing(16)
-        top.addWidget(self.new_button)
+        # The scan field and 接待台账… sit in the top row on a wide screen (so the planner
+        # gets the height for a whole week) and in a row of their own on a narrow one.
+        self.top = QHBoxLayout()
+        self.top.addWidget(title)
+        self.top.addSpacing(16)
+        self.top.addWidget(self.nav)
+        self.top.addStretch(1)
+        self.top.addWidget(self.new_button)
+        self.tools = QHBoxLayout()
         middle = QHBoxLayout()
         middle.addWidget(self.views, 1)
+        middle.addSpacing(8)
         middle.addWidget(self.detail_scroll)
-        ledger = QHBoxLayout()
-        ledger.addWidget(self.ledger)
-        ledger.addSpacing(16)
-        ledger.addWidget(self.status, 1)
+        middle.addWidget(self.panel_toggle)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.addLayout(top)
-        layout.addWidget(self.scan_bar)
+        layout.setContentsMargins(24, 8, 24, 4)
+        layout.setSpacing(8)
+        layout.addLayout(self.top)
+        layout.addLayout(self.tools)
         layout.addWidget(self.error)
         layout.addLayout(middle, 1)
-        layout.addLayout(ledger)
+        self.detail.add_status(self.scan_result)
+        self.detail.add_status(self.status)
+        self._wide: bool | None = None
+
+    def _place_tools(self, wide: bool) -> None:
+        if wide == self._wide:
+            return
+        self._wide = wide
+        for widget in (self.scan_bar, self.ledger_button):
+            self.top.removeWidget(widget)
+            self.tools.removeWidget(widget)
+        while self.tools.count():
+            self.tools.takeAt(0)
+        if wide:
+            at = self.top.indexOf(self.new_button)
+            self.top.insertWidget(at, self.ledger_button)
+            self.top.insertWidget(at, self.scan_bar)
+            self.top.insertSpacing(at + 2, 8)
+        else:
+            self.tools.addWidget(self.scan_bar)
+            self.tools.addStretch(1)
+            self.tools.addWidget(self.ledger_button)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_panel()
+
+    def _fit_panel(self) -> None:
+        # On a small screen (1366 px wide) the planner needs the width: the side panel is
+        # narrower, and folds away until a tour is chosen or it is opened.
+        narrow = self.width() < WIDE
+        self._place_tools(not narrow)
+        shown = not narrow or self.panel_open
+        self.detail_scroll.setFixedWidth(NARROW_DETAIL if narrow else DETAIL_WIDTH)
+        self.detail_scroll.setVisible(shown)
+        self.panel_toggle.setVisible(not shown)
+        self.detail.close_button.setVisible(narrow)
+
+    def set_panel_open(self, shown: bool) -> None:
+        """Open or fold the side panel (it only folds on a narrow screen)."""
+        self.panel_open = shown
+        self._fit_panel()
 
     def _connect(self) -> None:
         self.prev_button.clicked.connect(self.on_prev_clicked)
@@ -199,13 +286,21 @@ class ToursPage(QWidget):
         self.nav.mode_group.idClicked.connect(self.on_mode_clicked)
         self.new_button.clicked.connect(self.on_new_clicked)
         self.scan_bar.checked_in.connect(self.on_checked_in)
-        self.scan_bar.scan_refused.connect(self.scan_refused)
+        self.scan_bar.scan_refused.connect(self.on_scan_refused)
+        self.ledger_button.clicked.connect(self.ledger_dialog.open)
         self.ledger.file_saved.connect(self.on_file_saved)
         self.ledger.export_failed.connect(self._show_error)
         self.ledger.export_started.connect(lambda: self.status.setText(self.tr("正在导出…")))
         self.day_view.tour_activated.connect(self.on_tour_activated)
         self.week_view.tour_activated.connect(self.on_tour_activated)
         self.week_view.day_activated.connect(self.on_week_day_activated)
+        self.panel_toggle.clicked.connect(lambda: self.set_panel_open(True))
+        self.detail.collapse_requested.connect(lambda: self.set_panel_open(False))
+        self.moves.moved.connect(self.on_tour_moved)
+        self.moves.move_refused.connect(self.on_move_refused)
+        self.moves.move_abandoned.connect(self.on_move_abandoned)
+        for planner in (self.day_view, self.week_view):
+            planner.drag_cancelled.connect(lambda _view: self._render_if_stale())
         self.detail.action_requested.connect(self.on_detail_action_requested)
         self.detail.finish_requested.connect(self.on_detail_finish_requested)
         self._context.hub.changes_arrived.connect(self.on_changes_arrived)
@@ -248,12 +343,30 @@ class ToursPage(QWidget):
             self._stale = False
             self.reload()
 
+    def _dragging(self) -> bool:
+        return self.day_view.dragger.active or self.week_view.dragger.active
+
     def _render(self) -> None:
         data = self.data
         if data is None:
             return
-        self.day_view.set_data(self.day, data)
-        self.week_view.set_data(data, ops.today(), self.day)
+        if self._dragging():
+            # Replacing the chips would drop the one under the mouse: draw after the drag.
+            self._render_pending = True
+            return
+        self._render_pending = False
+        shown_id = self.detail.view.id if self.detail.view is not None else None
+        week = [data.first + dt.timedelta(days=i) for i in range((data.last - data.first).days + 1)]
+        today = ops.today()
+        for planner, days in ((self.day_view, [self.day]), (self.week_view, week)):
+            planner.selected_id = shown_id
+            planner.set_data(data, days, today, self.day)
+        if self._scrolled_to != data.first:
+            # A newly shown week opens on the day in hand (today), not on its Monday — once
+            # the scroll area has taken the planner's new height.
+            self._scrolled_to = data.first
+            QTimer.singleShot(0, self, self._scroll_to_day)
+        self.detail.legend.set_venues([(v.name, v.capacity) for v in data.venues])
         closed = [
             t for t in data.tours if t.date == self.day and t.state in ("cancelled", "no_show")
         ]
@@ -267,6 +380,15 @@ class ToursPage(QWidget):
             fresh = next((t for t in data.tours if t.id == shown.id), None)
             if fresh is not None:
                 self.detail.show_tour(fresh)
+
+    def _scroll_to_day(self) -> None:
+        band = next((b for b in self.week_view.bands if b.plan.day == self.day), None)
+        if band is not None:
+            self.week_scroll.verticalScrollBar().setValue(round(band.top) - 4)
+
+    def _render_if_stale(self) -> None:
+        if self._render_pending:
+            self._render()
 
     @Slot(list)
     def on_changes_arrived(self, batch: list[ChangeRecord]) -> None:
@@ -313,8 +435,43 @@ class ToursPage(QWidget):
         self.show_day(day)
 
     def on_tour_activated(self, view: TourView) -> None:
+        self.set_panel_open(True)
         self.detail.show_tour(view)
+        for planner in (self.day_view, self.week_view):
+            planner.select(view.id)
         self.tour_selected.emit(view)
+
+    # -- moving (the planners' drags) ------------------------------------------------------
+
+    def _ask_move(self, view: TourView) -> None:
+        lanes = self.data.docents if self.data is not None else []
+        dialog = MoveDialog(view, list(lanes), self._context.runner, self)
+        dialog.target_chosen.connect(
+            lambda target: self.moves.request_move(view, target, dialog.place())
+        )
+        self.move_dialog = dialog
+        dialog.open()
+
+    def on_tour_moved(self, view: TourView) -> None:
+        self._done("move", view)
+        for planner in (self.day_view, self.week_view):
+            planner.select(view.id)
+        self.status.setText(
+            self.tr("已调整：{group} 改为 {when}（{who}）").format(
+                group=view.group_name,
+                when=f"{view.date:%m月%d日} {view.local_start:%H:%M}–{view.local_end:%H:%M}",
+                who=view.docent_names,
+            )
+        )
+
+    def on_move_refused(self, message: str) -> None:
+        self._show_error(self.tr("未能调整：{m}").format(m=message))
+        self._render_if_stale()
+
+    def on_move_abandoned(self, view: TourView) -> None:
+        self.error.hide()
+        self.status.setText(self.tr("已放弃调整：{group}").format(group=view.group_name))
+        self._render_if_stale()
 
     def select_tour(self, tour_id: uuid.UUID) -> TourView:
         """Open the detail of a loaded tour (as clicking its block would)."""
@@ -391,6 +548,8 @@ class ToursPage(QWidget):
             self._with_slip(view, self._print_slip)
         elif action == "save_slip":
             self._with_slip(view, self._save_slip)
+        elif action == "move":
+            self._ask_move(view)
         else:
             self._run(action, ops.step(action, view.id, me))
 
@@ -471,7 +630,12 @@ class ToursPage(QWidget):
 
     # -- check-in by scan ------------------------------------------------------------------
 
+    def on_scan_refused(self, message: str) -> None:
+        self.set_panel_open(True)  # the result line is in the side panel
+        self.scan_refused.emit(message)
+
     def on_checked_in(self, view: TourView) -> None:
+        self.set_panel_open(True)
         self.detail.show_tour(view)
         self.checked_in.emit(view)
         if view.date != self.day:

@@ -1,5 +1,6 @@
-"""The 参观接待 page's two tool rows: 扫码签到 (check-in by scanning a slip) and the 接待台账
-export, each a small widget that runs its work through the console's TaskRunner.
+"""The 参观接待 page's tools: day navigation, 扫码签到 (check-in by scanning a slip) and the
+接待台账 export (in its own small dialog), each a small widget that runs its work through
+the console's TaskRunner.
 
 A USB scanner is a keyboard: it types the slip's ASCII code and Enter. An active Chinese input
 method would swallow those keystrokes into a composition, so the scan field switches input
@@ -15,11 +16,13 @@ from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -54,6 +57,19 @@ def repolish(widget: QWidget) -> None:
     widget.style().polish(widget)
 
 
+class ResultLine(QLabel):
+    """A line saying what just happened (a scan, an action), hidden while it says nothing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 class NavBar(QWidget):
     """Day navigation (前一天 / 今天 / 后一天, by week in the week view), the date shown, and
     the 日视图 / 周视图 toggle. The page connects the buttons; this widget only shows.
@@ -84,13 +100,14 @@ class NavBar(QWidget):
             button.setCheckable(True)
             button.setProperty("role", "tour_toggle")
             self.mode_group.addButton(button, index)
-        self.day_mode.setChecked(True)
+        self.week_mode.setChecked(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.prev_button, self.today_button, self.next_button):
             layout.addWidget(widget)
         layout.addSpacing(8)
         layout.addWidget(self.date_label)
+        layout.addSpacing(16)
         layout.addStretch(1)
         layout.addWidget(self.day_mode)
         layout.addWidget(self.week_mode)
@@ -135,21 +152,28 @@ class ScanBar(QWidget):
         self._staff = staff
         self.field = QLineEdit()
         self.field.setObjectName("tours_scan")
-        self.field.setPlaceholderText(self.tr("扫描确认单二维码，或输入后按回车"))
+        self.field.setPlaceholderText(self.tr("扫描确认单上的二维码"))
         self.field.setAccessibleName(self.tr("扫码签到"))
-        self.field.setMinimumWidth(360)
+        self.field.setMinimumWidth(300)
         ime_free(self.field)
         label = QLabel(self.tr("扫码签到"))
         label.setBuddy(self.field)
-        self.result = QLabel()
+        self.result = ResultLine()
         self.result.setObjectName("tours_scan_result")
-        self.result.setWordWrap(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(label)
         layout.addWidget(self.field)
         layout.addWidget(self.result, 1)
+        self._row = layout
         self.field.returnPressed.connect(self.on_field_entered)
+
+    def take_result(self) -> QLabel:
+        """Hand the result line to the page, to show it elsewhere (the side panel); the bar
+        keeps only its label and field."""
+        self._row.removeWidget(self.result)
+        self.result.setParent(None)
+        return self.result
 
     def _say(self, text: str, role: str) -> None:
         self.result.setText(text)
@@ -265,6 +289,37 @@ class LedgerBar(QWidget):
 
     def on_export_failed(self, exc: BaseException) -> None:
         self.export_failed.emit(file_error_message(exc))
+
+
+class LedgerDialog(QDialog):
+    """导出接待台账: the period and the two export buttons, opened from the page's
+    接待台账… button; closes itself once a file name is chosen (the page reports the save).
+    """
+
+    def __init__(self, ledger: LedgerBar, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tours_ledger_dialog")
+        self.setWindowTitle(self.tr("导出接待台账"))
+        self.setAccessibleName(self.tr("导出接待台账"))
+        title = QLabel(self.tr("导出接待台账"))
+        title.setProperty("role", "title")
+        hint = QLabel(self.tr("选择时间段，导出该时段全部参观接待的记录。"))
+        hint.setProperty("role", "muted")
+        self.close_button = QPushButton(self.tr("关闭"))
+        self.close_button.setObjectName("tours_ledger_close")
+        self.close_button.setAccessibleName(self.tr("关闭导出接待台账"))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addWidget(ledger)
+        layout.addLayout(buttons)
+        self.close_button.clicked.connect(self.reject)
+        ledger.export_started.connect(self.accept)
 
 
 def file_error_message(exc: BaseException) -> str:

@@ -13,9 +13,10 @@ plainly and the check runs again.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
-from PySide6.QtCore import QDate, QTime, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QEvent, QSize, QTime, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -57,6 +59,46 @@ def spin_field(spin: QAbstractSpinBox, name: str) -> None:
     if editor is not None:
         editor.setAccessibleName(name)
         editor.setTextMargins(6, 0, 0, 0)
+
+
+def fit_placeholder(field: QLineEdit) -> None:
+    """Make ``field`` at least wide enough to show its whole placeholder (in the stylesheet's
+    font, with its padding and border)."""
+    field.ensurePolished()
+    text = field.placeholderText()
+    margins = field.textMargins()
+    # The stylesheet's padding (8 px a side), border (2 px a side) and Qt's own text margin.
+    chrome = 2 * (8 + 2 + 2) + margins.left() + margins.right() + 8
+    field.setMinimumWidth(math.ceil(field.fontMetrics().horizontalAdvance(text)) + chrome)
+
+
+class NotesEdit(QPlainTextEdit):
+    """备注: two lines tall, whatever the stylesheet's minimum height for fields (a fixed
+    72 px box lost to that minimum and showed a scroll bar's handle as a grey square in an
+    empty field); Tab moves on to the next field."""
+
+    LINES = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        self.ensurePolished()
+        lines = self.fontMetrics().lineSpacing() * self.LINES
+        frame = 2 * (self.frameWidth() + 4) + 2 * int(self.document().documentMargin()) + 8
+        return QSize(super().sizeHint().width(), lines + frame)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Polish:
+            # The stylesheet's min-height is applied while polishing: raise it to two lines.
+            self.setMinimumHeight(self.sizeHint().height())
+        return handled
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:
@@ -112,6 +154,7 @@ class BookingDialog(QDialog):
         self.contact_phone = QLineEdit()
         self.contact_phone.setPlaceholderText(self.tr("11 位手机号，可不填"))
         self.contact_phone.setMaxLength(11)
+        fit_placeholder(self.contact_phone)
         self.visitors = QSpinBox()
         self.visitors.setRange(1, MAX_VISITORS)
         self.visitors.setValue(10)
@@ -120,6 +163,7 @@ class BookingDialog(QDialog):
         self.level.addItems(options.levels)
         self.letter = QLineEdit()
         self.letter.setPlaceholderText(self.tr("如：鄂华政函〔2026〕12号"))
+        fit_placeholder(self.letter)
         self.route = QComboBox()
         for route in options.routes:
             self.route.addItem(f"{route.name}（{route.minutes} 分钟）", route.code)
@@ -133,16 +177,18 @@ class BookingDialog(QDialog):
             box.setEnabled(False)
             box.setProperty("role", "tour_check")
             self.docent_boxes[docent.username] = box
-        self.extended = QCheckBox(self.tr("延时服务（大厅开放时间以外）"))
+        self.extended = QCheckBox(self.tr("延时服务"))
+        self.extended.setAccessibleName(self.tr("延时服务（大厅开放时间以外）"))
+        self.extended.setToolTip(self.tr("在大厅开放时间以外接待时勾选"))
         for check in (self.auto_docent, self.extended):
             check.setProperty("role", "tour_check")
         spin_field(self.date, self.tr("日期"))
         spin_field(self.start, self.tr("开始时间"))
         spin_field(self.end, self.tr("结束时间"))
         spin_field(self.visitors, self.tr("预计人数"))
-        self.notes = QPlainTextEdit()
+        self.notes = NotesEdit()
+        self.notes.setObjectName("tour_notes")
         self.notes.setAccessibleName(self.tr("备注"))
-        self.notes.setFixedHeight(72)
 
         self.phone_error = QLabel(self.tr("联系电话应为 11 位手机号，如 13800000000。"))
         self.phone_error.setObjectName("tour_phone_error")
@@ -204,18 +250,23 @@ class BookingDialog(QDialog):
         when.addWidget(self.date)
         when.addSpacing(16)
         when.addWidget(_label(self.tr("开始"), self.start))
+        when.addSpacing(6)
         when.addWidget(self.start)
-        when.addSpacing(8)
+        when.addSpacing(12)
         when.addWidget(_label(self.tr("结束"), self.end))
+        when.addSpacing(6)
         when.addWidget(self.end)
+        when.addSpacing(16)
+        when.addWidget(self.extended)
         when.addStretch(1)
         form.addRow(_label(self.tr("日期"), self.date), when)
         form.addRow(_label(self.tr("团组名称"), self.group), self.group)
         form.addRow(_label(self.tr("来访单位"), self.org), self.org)
         contact = QHBoxLayout()
         contact.addWidget(self.contact_name, 1)
-        contact.addSpacing(8)
+        contact.addSpacing(16)
         contact.addWidget(_label(self.tr("联系电话"), self.contact_phone))
+        contact.addSpacing(6)
         contact.addWidget(self.contact_phone, 1)
         contact_rows = QVBoxLayout()
         contact_rows.addLayout(contact)
@@ -225,10 +276,13 @@ class BookingDialog(QDialog):
         size.addWidget(self.visitors)
         size.addSpacing(16)
         size.addWidget(_label(self.tr("接待等级"), self.level))
+        size.addSpacing(6)
         size.addWidget(self.level)
-        size.addStretch(1)
+        size.addSpacing(16)
+        size.addWidget(_label(self.tr("公函编号"), self.letter))
+        size.addSpacing(6)
+        size.addWidget(self.letter, 1)
         form.addRow(_label(self.tr("预计人数"), self.visitors), size)
-        form.addRow(_label(self.tr("公函编号"), self.letter), self.letter)
         form.addRow(_label(self.tr("参观路线"), self.route), self.route)
         docents = QHBoxLayout()
         docents.setSpacing(20)
@@ -239,7 +293,6 @@ class BookingDialog(QDialog):
         docent_label = QLabel(self.tr("讲解员"))
         docent_label.setBuddy(self.auto_docent)
         form.addRow(docent_label, docents)
-        form.addRow(QLabel(), self.extended)
         form.addRow(_label(self.tr("备注"), self.notes), self.notes)
 
         override = QHBoxLayout()
@@ -252,6 +305,7 @@ class BookingDialog(QDialog):
         buttons.addWidget(self.book_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
+        self.setMinimumWidth(760)
         title = QLabel(self.tr("预约参观接待"))
         title.setProperty("role", "title")
         layout.addWidget(title)

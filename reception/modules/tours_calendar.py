@@ -1,42 +1,31 @@
-"""参观接待 calendars: the day view (a lane per docent, painted) and the week view (a grid).
+"""参观接待 tour chips: one tour on the planner, coloured by its state and marked by its
+reception level (接待等级), with the words staff and screen readers read.
 
-Each tour is a :class:`TourBlock` — a real button child, so it is clicked, reached with Tab,
-pressed with Enter or Space and named for a screen reader — placed over a grid the widget
-paints itself: half-hour rows, hall hours shaded, and each venue's load per half hour (the
-peak head count against its capacity) in a column of small bars. Colours come from the theme:
-blocks are styled by their ``state`` property in the one stylesheet, the grid from the tokens.
+A :class:`TourBlock` is a real button child of the planner, so it is clicked, reached with
+Tab, pressed with Enter or Space and named for a screen reader. Its fill and text colours
+come from the one stylesheet (role ``tour_block``, property ``state``), read back through the
+palette; the level badge uses the theme's tokens. The planner places and drags it
+(:mod:`reception.modules.tours_week`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from collections.abc import Iterable, Sequence
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPen, QResizeEvent
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QWidget,
-)
-
-from reception.modules.tours_ops import CalendarData, Docent, VenueInfo
-from shared.clock import HALL_TZ
 from shared.qt.theme import tokens_for
 from shared.services.tours_views import TourView
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+WEEKDAYS_SHORT = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 CLOSED_STATES = ("cancelled", "no_show")
-FIRST_HOUR, LAST_HOUR = 8, 18
-ROW_H = 32  # one half hour
-HEADER_H = 56
-GUTTER_W = 72
-LOAD_W = 150
-LANE_GAP = 6
+#: Space between the chip's edge and what it paints (the widget keeps the full target size).
+INSET = 2.0
 
 
 def state_key(view: TourView) -> str:
-    """The block style of a tour: its state, or ``arrived`` for a checked-in group."""
+    """The chip style of a tour: its state, or ``arrived`` for a checked-in group."""
     if view.arrived_at is not None and view.state in ("requested", "confirmed"):
         return "arrived"
     if view.state in CLOSED_STATES:
@@ -50,63 +39,41 @@ def span(view: TourView) -> str:
 
 
 def describe(view: TourView) -> str:
-    """What a screen reader says for a tour block."""
+    """What a screen reader says and the tooltip shows for a tour: every name in full."""
     text = (
-        f"{view.group_name}，{view.date:%m月%d日} {span(view)}，{view.state_zh}，"
-        f"{view.expected_visitors}人，{view.route_name}，讲解员{view.docent_names or '待定'}"
+        f"{view.group_name}（{view.organisation}），{view.date:%m月%d日} {span(view)}，"
+        f"{view.state_zh}，接待等级{view.level}，{view.expected_visitors}人，{view.route_name}，"
+        f"讲解员{view.docent_names or '待定'}"
     )
-    return text + ("，延时" if view.extended else "")
+    return text + ("，延时服务" if view.extended else "")
 
 
-def venue_load(tours: Iterable[TourView], venue: str, start: dt.datetime, end: dt.datetime) -> int:
-    """The peak number of visitors in ``venue`` during ``[start, end)`` (live tours only)."""
-    present = [
-        (a, b, t.expected_visitors)
-        for t in tours
-        if t.state not in CLOSED_STATES
-        for code, _name, a, b in t.segments
-        if code == venue and a < end and b > start
-    ]
-    moments = [start] + [a for a, _b, _n in present if a > start]
-    return max((sum(n for a, b, n in present if a <= m < b) for m in moments), default=0)
-
-
-def peak_of_day(tours: Sequence[TourView], venue: str, day: dt.date) -> tuple[int, str]:
-    """The day's peak load of ``venue`` and when it starts (``HH:MM``; empty when idle)."""
-    start = dt.datetime.combine(day, dt.time(0), HALL_TZ)
-    moments = sorted(
-        {
-            a
-            for t in tours
-            if t.state not in CLOSED_STATES
-            for c, _n, a, _b in t.segments
-            if c == venue
-        }
-    )
-    best, at = 0, ""
-    for moment in moments:
-        if moment < start or moment >= start + dt.timedelta(days=1):
-            continue
-        load = venue_load(tours, venue, moment, moment + dt.timedelta(seconds=1))
-        if load > best:
-            best, at = load, f"{moment.astimezone(HALL_TZ):%H:%M}"
-    return best, at
-
-
-def lanes_for(docents: Sequence[Docent], tours: Iterable[TourView]) -> list[Docent]:
-    """The active docents, plus any docent of a shown tour no longer on the list."""
-    lanes = list(docents)
-    known = {d.username for d in lanes}
-    for view in tours:
-        for username, name in view.docents:
-            if username not in known:
-                known.add(username)
-                lanes.append(Docent(username, name))
-    return lanes
+def paint_badge(
+    painter: QPainter, x: float, y: float, height: float, level: str, rank: int
+) -> float:
+    """Draw a reception level's badge at (x, y) in the painter's font: outlined red for the
+    second level (重要), filled red for the third and above (重大), nothing for the ordinary
+    one. Returns the width taken, gap included."""
+    if rank <= 0:
+        return 0.0
+    t = tokens_for(False)
+    width = badge_width(QFontMetricsF(painter.font()), level, rank) - 4.0
+    box = QRectF(x, y + 1, width, height - 2)
+    strong = rank >= 2
+    painter.setPen(QPen(QColor(t.surface if strong else t.danger), 1.5))
+    painter.setBrush(QColor(t.danger if strong else t.surface))
+    painter.drawRoundedRect(box, 4, 4)
+    painter.setPen(QColor(t.surface if strong else t.danger))
+    painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), level)
+    return width + 4
 
 
 class TourBlock(QAbstractButton):
-    """One tour on a calendar: a button drawn in its state's colours (from the stylesheet).
+    """One tour on the planner: its name, time and head count on the state's colours, and a
+    badge for a reception level above the ordinary one (重要: outlined, 重大: filled red).
+
+    The text shown grows with the chip: the name and the time in a week row; the
+    organisation and the route too when a day's row is tall enough.
 
     Signals:
         tour_activated(object): the :class:`TourView` was clicked or pressed (Enter/Space).
@@ -114,19 +81,19 @@ class TourBlock(QAbstractButton):
 
     tour_activated = Signal(object)
 
-    def __init__(self, view: TourView, compact: bool = False, parent: QWidget | None = None):
+    def __init__(self, view: TourView, level_rank: int = 0, parent: QWidget | None = None):
         super().__init__(parent)
         self.view = view
-        self.compact = compact
+        self.level_rank = level_rank
+        self.selected = False
+        self.lifted = False
         self.setObjectName(f"tour_block_{view.short_id}")
         self.setProperty("role", "tour_block")
         self.setProperty("state", state_key(view))
+        self.setProperty("level", view.level)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        if compact:
-            self.setText(f"{span(view)}\n{view.group_name}")
-        else:
-            self.setText(f"{view.group_name}\n{span(view)} · {view.expected_visitors}人")
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setText(f"{view.group_name}\n{span(view)} · {view.expected_visitors}人")
         self.setAccessibleName(describe(view))
         self.setToolTip(describe(view))
         self.clicked.connect(self.on_clicked)
@@ -134,9 +101,20 @@ class TourBlock(QAbstractButton):
     def on_clicked(self) -> None:
         self.tour_activated.emit(self.view)
 
+    def set_lifted(self, lifted: bool) -> None:
+        """Fade the chip while it is dragged (its ghost shows where it would go)."""
+        self.lifted = lifted
+        self.update()
+
+    def set_selected(self, selected: bool) -> None:
+        """Outline the chip whose details the side panel shows."""
+        if selected != self.selected:
+            self.selected = selected
+            self.update()
+
     def sizeHint(self) -> QSize:
-        # Two lines of small text and the padding: above the minimum touch target.
-        return QSize(160, max(tokens_for(False).min_target, 2 * tokens_for(False).small_px + 20))
+        t = tokens_for(False)
+        return QSize(160, max(t.min_target, 2 * t.small_px + 12))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(tokens_for(False).min_target, tokens_for(False).min_target)
@@ -147,228 +125,111 @@ class TourBlock(QAbstractButton):
             return
         super().keyPressEvent(event)
 
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        tokens = tokens_for(False)
-        palette = self.palette()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        painter.setBrush(palette.button())
-        edge = QColor(tokens.focus) if self.hasFocus() else palette.buttonText().color()
-        painter.setPen(QPen(edge, 3 if self.hasFocus() else 1))
-        painter.drawRoundedRect(rect, 6, 6)
-        painter.setPen(palette.buttonText().color())
-        font = QFont(self.font())
-        font.setPixelSize(tokens.small_px)
-        painter.setFont(font)
-        inner = self.rect().adjusted(8, 4, -6, -4)
-        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        lines = self.text().split("\n")
-        metrics = painter.fontMetrics()
-        if len(lines) == 1:
-            text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, inner.width())
-            painter.drawText(inner, int(flags), text)
-        else:
-            bold = QFont(font)
-            bold.setBold(True)
-            painter.setFont(bold)
-            first = painter.fontMetrics().elidedText(
-                lines[0], Qt.TextElideMode.ElideRight, inner.width()
-            )
-            painter.drawText(inner, int(flags), first)
-            painter.setFont(font)
-            below = inner.adjusted(0, metrics.height() + 2, 0, 0)
-            if below.height() >= metrics.height():
-                rest = metrics.elidedText(lines[1], Qt.TextElideMode.ElideRight, inner.width())
-                painter.drawText(below, int(flags), rest)
-        painter.end()
-
-
-class DayCalendar(QWidget):
-    """One day: a lane per docent, half-hour rows, and each venue's load.
-
-    Signals:
-        tour_activated(object): a tour block was clicked (its :class:`TourView`).
-    """
-
-    tour_activated = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("tours_day_calendar")
-        self.setAccessibleName(self.tr("日程：讲解员时间表"))
-        self.day = dt.date.today()
-        self.lanes: list[Docent] = []
-        self.venues: list[VenueInfo] = []
-        self.tours: list[TourView] = []
-        self.blocks: list[TourBlock] = []
-        self._sessions: list[tuple[dt.time, dt.time]] = []
-        self._first_hour, self._last_hour = FIRST_HOUR, LAST_HOUR
-        self.setMinimumHeight(HEADER_H + (LAST_HOUR - FIRST_HOUR) * 2 * ROW_H + 2)
-
-    # -- data ------------------------------------------------------------------------------
-
-    def set_data(self, day: dt.date, data: CalendarData) -> None:
-        """Show ``day`` from a loaded week."""
-        self.day = day
-        self.tours = [t for t in data.tours if t.date == day]
-        live = [t for t in self.tours if t.state not in CLOSED_STATES]
-        self.lanes = lanes_for(data.docents, live)
-        self.venues = list(data.venues)
-        self._sessions = list(data.sessions.get(day, []))
-        first, last = FIRST_HOUR, LAST_HOUR
-        for view in live:
-            first = min(first, view.local_start.hour)
-            end = view.local_end
-            last = max(last, min(24, end.hour + (1 if end.minute or end.second else 0)))
-        self._first_hour, self._last_hour = first, last
-        self.setMinimumHeight(HEADER_H + (last - first) * 2 * ROW_H + 2)
-        for block in self.blocks:
-            block.deleteLater()
-        self.blocks = []
-        for view in live:
-            for username, _name in view.docents:
-                block = TourBlock(view, parent=self)
-                block.setProperty("docent", username)
-                block.tour_activated.connect(self.tour_activated)
-                block.show()
-                self.blocks.append(block)
-        self.setAccessibleDescription(self.load_summary())
-        self._place_blocks()
-        self.update()
-
-    def load_summary(self) -> str:
-        """Each venue's peak of the day, for a screen reader (the bars say it visually)."""
-        parts = []
-        for venue in self.venues:
-            peak, at = peak_of_day(self.tours, venue.code, self.day)
-            when = f"（{at}）" if at else ""
-            parts.append(f"{venue.name}最高 {peak}/{venue.capacity} 人{when}")
-        return "；".join(parts)
-
-    # -- geometry --------------------------------------------------------------------------
-
-    def _rows(self) -> int:
-        return (self._last_hour - self._first_hour) * 2
-
-    def _lane_width(self) -> float:
-        free = self.width() - GUTTER_W - LOAD_W * len(self.venues) - LANE_GAP
-        return max(80.0, free / max(1, len(self.lanes)))
-
-    def _y(self, moment: dt.datetime) -> float:
-        local = moment.astimezone(HALL_TZ)
-        base = dt.datetime.combine(self.day, dt.time(self._first_hour), HALL_TZ)
-        minutes = (local - base).total_seconds() / 60
-        minutes = max(0.0, min(minutes, self._rows() * 30.0))
-        return HEADER_H + minutes / 30 * ROW_H
-
-    def lane_rect(self, index: int) -> QRectF:
-        """The rectangle of lane ``index`` (below the header)."""
-        width = self._lane_width()
-        return QRectF(GUTTER_W + index * width, HEADER_H, width, self._rows() * ROW_H)
-
-    def _place_blocks(self) -> None:
-        index = {d.username: i for i, d in enumerate(self.lanes)}
-        minimum = tokens_for(False).min_target
-        for block in self.blocks:
-            lane = self.lane_rect(index[str(block.property("docent"))])
-            top = self._y(block.view.starts_at)
-            height = max(minimum, self._y(block.view.ends_at) - top - 2)
-            block.setGeometry(
-                QRect(int(lane.x() + 3), int(top + 1), int(lane.width() - 6), int(height))
-            )
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._place_blocks()
-
     # -- painting --------------------------------------------------------------------------
 
+    def _extras(self) -> list[str]:
+        """What a chip shows under the name when it has room, most useful first."""
+        view = self.view
+        return [
+            f"{span(view)} · {view.expected_visitors}人",
+            view.organisation,
+            f"{view.route_name} · {view.state_zh}",
+        ]
+
+    def text_lines(
+        self, name_font: QFont, font: QFont, width: float, fits: int
+    ) -> tuple[list[str], int]:
+        """The lines a chip ``width`` wide with room for ``fits`` lines shows, and how many
+        of them are the name: the name first — over two lines when it is long, since the
+        time axis already says when — then the time and head count, the organisation, the
+        route and state. The first line leaves room for the level badge."""
+        badge = badge_width(QFontMetricsF(font), self.view.level, self.level_rank)
+        name_lines = wrap(self.view.group_name, QFontMetricsF(name_font), width - badge, width)
+        if fits <= 2:
+            room = 1 if fits == 1 or len(name_lines) == 1 else 2
+        else:
+            room = min(3 if fits >= 5 else 2, fits - 1, len(name_lines))
+        shown = name_lines[:room]
+        if len(name_lines) > room:
+            rest = "".join(name_lines[room - 1 :])
+            limit = width - badge if room == 1 else width
+            shown[-1] = QFontMetricsF(name_font).elidedText(
+                rest, Qt.TextElideMode.ElideRight, limit
+            )
+        return shown + self._extras()[: max(0, fits - room)], room
+
     def paintEvent(self, _event: QPaintEvent) -> None:
         t = tokens_for(False)
+        palette = self.palette()
+        fill, ink = palette.button().color(), palette.buttonText().color()
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(t.surface))
-        rows = self._rows()
-        bottom = HEADER_H + rows * ROW_H
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.lifted:
+            painter.setOpacity(0.35)
+        rect = QRectF(self.rect()).adjusted(INSET, INSET, -INSET, -INSET)
+        painter.setBrush(fill)
+        if self.hasFocus():
+            pen = QPen(QColor(t.focus), 3)
+        elif self.selected:
+            pen = QPen(QColor(t.text), 3)
+        else:
+            pen = QPen(ink, 1.5)
+            if self.property("state") == "requested":
+                pen.setStyle(Qt.PenStyle.DashLine)  # not yet confirmed: a tentative outline
+        painter.setPen(pen)
+        painter.drawRoundedRect(rect, 5, 5)
+        if self.level_rank >= 2:
+            # 重大: a red bar down the leading edge as well as the badge.
+            bar = QRectF(rect.x() + 1.5, rect.y() + 4, 4, rect.height() - 8)
+            painter.fillRect(bar, QColor(t.danger))
         font = QFont(self.font())
         font.setPixelSize(t.small_px)
-        painter.setFont(font)
-        # Hours the hall is closed are shaded, so 延时 bookings stand out.
-        for row in range(rows):
-            start = dt.time(self._first_hour + row // 2, 30 * (row % 2))
-            if not any(a <= start < b for a, b in self._sessions):
-                painter.fillRect(
-                    QRectF(GUTTER_W, HEADER_H + row * ROW_H, self.width() - GUTTER_W, ROW_H),
-                    QColor("#e6e9ee"),
-                )
-        grid, strong = QColor("#c9ced6"), QColor(t.border)
-        for row in range(rows + 1):
-            y = HEADER_H + row * ROW_H
-            painter.setPen(QPen(strong if row % 2 == 0 else grid, 1))
-            painter.drawLine(GUTTER_W - 8 if row % 2 == 0 else GUTTER_W, y, self.width(), y)
-            if row % 2 == 0 and row < rows:
-                painter.setPen(QColor(t.text))
-                painter.drawText(
-                    QRectF(0, y + 2, GUTTER_W - 12, ROW_H),
-                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop),
-                    f"{self._first_hour + row // 2:02d}:00",
-                )
         bold = QFont(font)
         bold.setBold(True)
-        for i, docent in enumerate(self.lanes):
-            lane = self.lane_rect(i)
-            painter.setPen(QPen(strong, 1))
-            painter.drawLine(int(lane.right()), 0, int(lane.right()), bottom)
-            painter.setPen(QColor(t.text))
-            painter.setFont(bold)
-            count = sum(1 for b in self.blocks if b.property("docent") == docent.username)
+        # Lines a little tighter than the font's own spacing: two fit a 44 px week row.
+        line_h = min(QFontMetricsF(font).height(), t.small_px + 4.0)
+        inner = rect.adjusted(8 if self.level_rank >= 2 else 6, 1, -5, -1)
+        fits = max(1, int(inner.height() // line_h))
+        lines, names = self.text_lines(bold, font, inner.width(), fits)
+        # Centred in a week row; from the top in a tall day row, where lines are many.
+        y = inner.y() + (max(0.0, (inner.height() - len(lines) * line_h) / 2) if fits <= 2 else 3)
+        for index, text in enumerate(lines):
+            x = inner.x()
+            if index == 0:
+                painter.setFont(font)
+                x += paint_badge(painter, x, y, line_h, self.view.level, self.level_rank)
+            painter.setFont(bold if index < names else font)
+            painter.setPen(ink)
+            room = max(0.0, inner.right() - x)
             painter.drawText(
-                QRectF(lane.x(), 4, lane.width(), HEADER_H - 8),
-                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                f"{docent.name}\n{count} 批" if count else f"{docent.name}\n空闲",
+                QRectF(x, y, room, line_h),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, int(room)),
             )
-        if not self.lanes:
-            painter.setPen(QColor(t.muted))
-            painter.drawText(
-                QRectF(GUTTER_W, HEADER_H, 400, ROW_H * 2),
-                int(Qt.AlignmentFlag.AlignCenter),
-                self.tr("没有在岗讲解员"),
-            )
-        painter.setFont(font)
-        self._paint_loads(painter, bottom)
-        painter.setPen(QPen(strong, 1))
-        painter.drawLine(GUTTER_W, HEADER_H, self.width(), HEADER_H)
+            y += line_h
         painter.end()
 
-    def _paint_loads(self, painter: QPainter, bottom: int) -> None:
-        t = tokens_for(False)
-        x0 = self.width() - LOAD_W * len(self.venues)
-        live = [v for v in self.tours if v.state not in CLOSED_STATES]
-        base = dt.datetime.combine(self.day, dt.time(self._first_hour), HALL_TZ)
-        for i, venue in enumerate(self.venues):
-            x = x0 + i * LOAD_W
-            painter.fillRect(QRectF(x, 0, LOAD_W, bottom), QColor(t.bg))
-            painter.setPen(QPen(QColor(t.border), 1))
-            painter.drawLine(x, 0, x, bottom)
-            painter.setPen(QColor(t.text))
-            painter.drawText(
-                QRectF(x + 4, 4, LOAD_W - 8, HEADER_H - 8),
-                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                f"{venue.name}\n容量 {venue.capacity}",
-            )
-            for row in range(self._rows()):
-                start = base + dt.timedelta(minutes=30 * row)
-                load = venue_load(live, venue.code, start, start + dt.timedelta(minutes=30))
-                if not load:
-                    continue
-                y = HEADER_H + row * ROW_H
-                share = min(1.0, load / max(1, venue.capacity))
-                over = load > venue.capacity
-                bar = QRectF(x + 6, y + 6, math.ceil((LOAD_W - 12) * share), ROW_H - 12)
-                painter.fillRect(bar, QColor(t.danger if over else "#7fa6d6"))
-                painter.setPen(QColor(t.danger if over else t.text))
-                painter.drawText(
-                    QRectF(x + 6, y, LOAD_W - 12, ROW_H),
-                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                    f"{load}/{venue.capacity}",
-                )
+
+def badge_width(metrics: QFontMetricsF, level: str, rank: int) -> float:
+    """The room a level badge takes on a chip's first line (0 for the ordinary level)."""
+    return metrics.horizontalAdvance(level) + 14.0 if rank > 0 else 0.0
+
+
+def wrap(text: str, metrics: QFontMetricsF, first: float, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``first`` (the first line) and ``width`` (the
+    rest). Chinese breaks between any two characters."""
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        limit = first if not lines else width
+        if not lines and not line and metrics.horizontalAdvance(char) > limit:
+            lines.append("")  # the badge fills the first line: the name starts below it
+            limit = width
+        if line and metrics.horizontalAdvance(line + char) > limit:
+            lines.append(line)
+            line = char
+        else:
+            line += char
+    if line or not lines:
+        lines.append(line)
+    return lines

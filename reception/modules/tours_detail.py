@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 
 from reception.modules.tours_booking import spin_field
 from reception.modules.tours_calendar import span
+from reception.modules.tours_legend import PlannerLegend
 from reception.modules.tours_ops import TourLog, local_instant
 from shared.clock import HALL_TZ, to_local, utcnow
 from shared.services.masking import mask_phone
+from shared.services.tours_moves import movable
 from shared.services.tours_views import FEEDBACK_ZH, TourView
 
 #: (key, text, accessible name) of the action buttons, in the order shown.
@@ -38,6 +40,7 @@ ACTIONS = (
     ("arrive", "签到", "手动签到：团组已到达"),
     ("start", "开始", "开始讲解"),
     ("finish", "结束", "结束讲解并填写接待记录"),
+    ("move", "调整时间", "调整日期、时间或讲解员（不用拖动）"),
     ("no_show", "未到", "标记团组未到"),
     ("cancel", "取消预约", "取消该预约"),
     ("print", "打印确认单", "用系统打印机打印确认单"),
@@ -63,6 +66,8 @@ def allowed_actions(view: TourView, now: dt.datetime | None = None) -> set[str]:
         allowed.add("finish")
     if live:
         allowed |= {"cancel", "print", "save_slip"}
+    if movable(view):
+        allowed.add("move")
     return allowed
 
 
@@ -75,13 +80,16 @@ class TourDetail(QFrame):
 
     Signals:
         action_requested(str, object): a button (``confirm``, ``arrive``, ``start``,
-            ``no_show``, ``cancel``, ``print``, ``save_slip``) for this :class:`TourView`.
+            ``no_show``, ``move``, ``cancel``, ``print``, ``save_slip``) for this
+            :class:`TourView`.
         finish_requested(object, object): the log form was saved: the view and its
             :class:`~reception.modules.tours_ops.TourLog`.
+        collapse_requested(): 收起 was pressed (the panel folds away on a narrow screen).
     """
 
     action_requested = Signal(str, object)
     finish_requested = Signal(object, object)
+    collapse_requested = Signal()
 
     FIELDS = (
         ("state", "状态"),
@@ -104,9 +112,18 @@ class TourDetail(QFrame):
         self.setObjectName("tour_detail")
         self.setProperty("role", "tour_panel")
         self.view: TourView | None = None
+        self.result_lines = 0
         title = QLabel(self.tr("接待详情"))
         title.setProperty("role", "title")
-        self.empty = QLabel(self.tr("在日程中选择一个接待查看详情。"))
+        self.close_button = QPushButton(self.tr("收起 ›"))
+        self.close_button.setObjectName("tour_panel_close")
+        self.close_button.setAccessibleName(self.tr("收起接待详情，加宽日程"))
+        self.close_button.clicked.connect(self.collapse_requested)
+        self.close_button.hide()
+        header = QHBoxLayout()
+        header.addWidget(title, 1)
+        header.addWidget(self.close_button)
+        self.empty = QLabel(self.tr("在日程中点选一个接待查看详情；按住拖动可调整时间或讲解员。"))
         self.empty.setProperty("role", "tour_field")
         self.empty.setWordWrap(True)
         self.summary = QLabel()
@@ -153,15 +170,24 @@ class TourDetail(QFrame):
         self.logging = False
 
         layout = QVBoxLayout(self)
+        self._column = layout
         layout.setContentsMargins(16, 16, 16, 16)
-        layout.addWidget(title)
+        layout.addLayout(header)
         layout.addWidget(self.empty)
         layout.addWidget(self.summary)
         layout.addWidget(self.form)
         layout.addWidget(self.actions)
         layout.addWidget(self.log_form)
+        self.legend = PlannerLegend()
+        layout.addWidget(self.legend)
         layout.addStretch(1)
         self.show_tour(None)
+
+    def add_status(self, label: QLabel) -> None:
+        """Show one of the page's result lines (what the last action or scan did) under the
+        panel's title; it shows only while it says something."""
+        self.result_lines += 1
+        self._column.insertWidget(self.result_lines, label)
 
     def _log_form(self) -> QWidget:
         box = QWidget()

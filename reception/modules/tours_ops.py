@@ -26,10 +26,18 @@ from shared.errors import HallError
 from shared.rendering.ledger import render_ledger_pdf, render_ledger_xlsx
 from shared.rendering.tour_slip import TourSlip, render_tour_slip_pdf, render_tour_slip_png
 from shared.services import tours
-from shared.services.hours import sessions_between
 from shared.services.settings import default_site, site_by_code
 from shared.services.staff import StaffInfo
 from shared.services.tours_docs import check_in, ledger_rows, tour_slip
+from shared.services.tours_moves import check_move, move_tour
+from shared.services.tours_planner import (
+    PlanDay,
+    free_minutes,
+    hourly_loads,
+    live,
+    peak_of_day,
+    plan_days,
+)
 from shared.services.tours_rules import (
     all_venues,
     docent_query,
@@ -72,11 +80,16 @@ class RouteInfo:
 
 @dataclass(frozen=True)
 class CalendarData:
-    """One load of the calendar: a week of tours, the docent lanes, venues and hall hours.
+    """One load of the planner: a week of tours, the docent lanes, venues and hall hours,
+    with what the planner draws already worked out by the services.
 
     Attributes:
         first, last: the hall-local days covered (a Monday to its Sunday).
-        sessions: each day's staffed sessions (weekly hours and the holiday calendar).
+        days: each day's sessions, 延时服务 sessions and note (holiday, 休息, 调休上班).
+        loads: each (day, venue code)'s peak head count per hour (24 numbers).
+        peaks: each (day, venue code)'s peak of the day and when it starts (``HH:MM``).
+        free: each (day, docent username)'s staffed minutes without a tour.
+        levels: the reception levels in order of importance (the first is the ordinary one).
     """
 
     site_code: str
@@ -86,7 +99,11 @@ class CalendarData:
     tours: list[TourView]
     docents: list[Docent]
     venues: list[VenueInfo]
-    sessions: dict[dt.date, list[tuple[dt.time, dt.time]]]
+    days: dict[dt.date, PlanDay]
+    loads: dict[tuple[dt.date, str], tuple[int, ...]]
+    peaks: dict[tuple[dt.date, str], tuple[int, str]]
+    free: dict[tuple[dt.date, str], int]
+    levels: list[str]
 
 
 @dataclass(frozen=True)
@@ -165,6 +182,18 @@ def _docents(session: Session) -> list[Docent]:
     return sorted((Docent(s.username, s.display_name) for s in staff), key=lambda d: d.username)
 
 
+def lanes_for(docents: list[Docent], views: list[TourView]) -> list[Docent]:
+    """The active docents, plus any docent of a shown tour no longer on the list."""
+    lanes = list(docents)
+    known = {d.username for d in lanes}
+    for view in views:
+        for username, name in view.docents:
+            if username not in known:
+                known.add(username)
+                lanes.append(Docent(username, name))
+    return lanes
+
+
 def load_calendar(site: str | None, day: dt.date) -> Callable[[Session], CalendarData]:
     """An operation reading the week around ``day`` (Monday to Sunday)."""
 
@@ -177,8 +206,27 @@ def load_calendar(site: str | None, day: dt.date) -> Callable[[Session], Calenda
             (VenueInfo(v.code, v.name, v.capacity) for v in all_venues(session).values()),
             key=lambda v: (v.code != "hall", v.code),
         )
-        sessions = sessions_between(session, site_id, first, last)
-        return CalendarData(code, name, first, last, views, _docents(session), venues, sessions)
+        days = {d.day: d for d in plan_days(session, site_id, first, last)}
+        docents = lanes_for(_docents(session), live(views))
+        by_day = {day: [t for t in views if t.date == day] for day in days}
+        return CalendarData(
+            code,
+            name,
+            first,
+            last,
+            views,
+            docents,
+            venues,
+            days,
+            loads={(d, v.code): hourly_loads(by_day[d], v.code, d) for d in days for v in venues},
+            peaks={(d, v.code): peak_of_day(by_day[d], v.code, d) for d in days for v in venues},
+            free={
+                (d, lane.username): free_minutes(days[d], by_day[d], lane.username)
+                for d in days
+                for lane in docents
+            },
+            levels=tours.reception_levels(session, site_id),
+        )
 
     return run
 
@@ -238,6 +286,62 @@ def book(
             contact_phone=form.contact_phone or None,
             extended=form.extended,
             notes=form.notes,
+            override_reason=override_reason,
+            actor=actor,
+        )
+
+    return run
+
+
+@dataclass(frozen=True)
+class MoveTarget:
+    """Where a dragged tour would go: the day, the start, and the lane it leaves and enters
+    (the same username in both when only the time changes)."""
+
+    date: dt.date
+    start: dt.time
+    docent_from: str
+    docent_to: str
+
+
+def check_moving(tour_id: uuid.UUID, target: MoveTarget) -> Callable[[Session], Checked]:
+    """An operation checking a move under the booking rules (read-only; an impossible move
+    is a message, not an error, as for the booking dialog's check)."""
+
+    def run(session: Session) -> Checked:
+        try:
+            return Checked(
+                check_move(
+                    session,
+                    tour_id,
+                    date=target.date,
+                    start=target.start,
+                    docent_from=target.docent_from,
+                    docent_to=target.docent_to,
+                )
+            )
+        except HallError as exc:
+            return Checked([], exc.message_zh)
+
+    return run
+
+
+def move(
+    tour_id: uuid.UUID,
+    target: MoveTarget,
+    actor: StaffInfo,
+    override_reason: str | None = None,
+) -> Callable[[Session], TourView]:
+    """An operation moving the tour (write); the service refuses it if a rule is broken."""
+
+    def run(session: Session) -> TourView:
+        return move_tour(
+            session,
+            tour_id,
+            date=target.date,
+            start=target.start,
+            docent_from=target.docent_from,
+            docent_to=target.docent_to,
             override_reason=override_reason,
             actor=actor,
         )

@@ -11,7 +11,8 @@ Kinds::
     {"kind": "none"} or {}                         (no printer: the number is shown only)
 
 The ESC/POS kinds also take the profile keys of :class:`shared.rendering.EscposProfile`
-(``native_qr``, ``width_dots``, ``qr_module_dots``, ``chinese_mode``, ``cut``) and
+(``native_qr``, ``width_dots``, ``qr_module_dots``, ``chinese_mode``, ``cut``,
+``raster_text``: print a line with a character outside GB2312 as an image) and
 ``check_status`` (default true: ask the printer for its paper sensor and refuse when it is out
 or does not answer).
 
@@ -48,7 +49,7 @@ SystemPrinterFactory = Callable[[Mapping[str, Any]], TicketPrinter]
 
 BAD_CONFIG_ZH = "打印机设置有误，请联系工作人员。"
 
-_PROFILE_BOOLS = ("native_qr", "chinese_mode", "cut")
+_PROFILE_BOOLS = ("native_qr", "chinese_mode", "cut", "raster_text")
 _PROFILE_INTS = {"width_dots": (96, 4096), "qr_module_dots": (1, 16)}
 _COMMON_ESCPOS = {*_PROFILE_BOOLS, *_PROFILE_INTS, "timeout", "check_status"}
 _KEYS: dict[str, set[str]] = {

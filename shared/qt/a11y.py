@@ -13,7 +13,17 @@
   around it (WCAG 1.4.11, 2.4.7). Measured, not assumed: one control of each look (class,
   ``role``, checked state, page colour) is grabbed without and with keyboard focus, and the
   colour the focus changed most is compared with the page; focus is then given back (the
-  window is activated first if it is not yet: focus only lands in the active window).
+  window is activated first if it is not yet: focus only lands in the active window);
+- ``disabled_look`` (issue #19): a disabled button that does not look disabled — its fill
+  stands out from the page more than when enabled, is more saturated, or its words are as
+  strong as when enabled (a dark-filled 叫下一位 that cannot be pressed looked more active
+  than the buttons that can). Its enabled look is read from an unshown twin of the button
+  (same class, parent, object name and properties), so the button itself is not touched;
+- ``checkbox`` (issue #19): a check box whose box edge is below 3:1 against the page when
+  unticked, or whose tick is below 3:1 against the box's fill when ticked (WCAG 1.4.11);
+  both states are drawn from an unshown twin and measured in pixels;
+- ``contrast`` also covers the cells of item views: a cell's own colour (a red overdue
+  time) on its own fill or the view's rows.
 
 Colours come from each widget's palette after ``ensurePolished()``: with a stylesheet, Qt's
 style sheet style writes ``color``/``background`` into the palette roles. A transparent
@@ -31,7 +41,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -39,17 +49,39 @@ from PySide6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
+    QCheckBox,
     QComboBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
     QScrollBar,
     QTextEdit,
+    QToolButton,
     QWidget,
 )
 
+from shared.qt.a11y_colour import (
+    contrast_ratio,
+    effective_background,
+    foreground,
+    relative_luminance,
+)
+from shared.qt.a11y_states import checkbox_problem, disabled_look_problem, item_contrast
 from shared.qt.a11y_text import painted_text, paints_itself, widget_text
 from shared.qt.theme import Tokens
+
+__all__ = [
+    "Problem",
+    "check_accessibility",
+    "contrast_ratio",
+    "describe",
+    "effective_background",
+    "foreground",
+    "relative_luminance",
+]
 
 INTERACTIVE = (
     QAbstractButton,
@@ -66,8 +98,6 @@ INTERACTIVE = (
 NOT_JUDGED = (QScrollBar,)
 # Widgets whose keyboard focus must show (WCAG 2.4.7): controls and scrolled regions.
 FOCUS_JUDGED = (*INTERACTIVE, QAbstractScrollArea)
-# Widgets drawn as text on a field (Text on Base) rather than on the window or a button.
-FIELD_LIKE = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView)
 
 
 @dataclass(frozen=True)
@@ -92,59 +122,6 @@ def describe(widget: QWidget) -> str:
     if text:
         label += f" {text[:20]!r}"
     return label
-
-
-def _linear(channel: float) -> float:
-    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
-
-
-def relative_luminance(color: QColor) -> float:
-    """WCAG relative luminance of an opaque colour (sRGB linearised, threshold 0.04045)."""
-    r, g, b = (_linear(c / 255) for c in (color.red(), color.green(), color.blue()))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio of two opaque colours, from 1.0 to 21.0."""
-    la, lb = relative_luminance(a), relative_luminance(b)
-    lighter, darker = max(la, lb), min(la, lb)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _blend(top: QColor, bottom: QColor) -> QColor:
-    alpha = top.alphaF()
-    return QColor(
-        round(top.red() * alpha + bottom.red() * (1 - alpha)),
-        round(top.green() * alpha + bottom.green() * (1 - alpha)),
-        round(top.blue() * alpha + bottom.blue() * (1 - alpha)),
-    )
-
-
-def _roles(widget: QWidget) -> tuple[QPalette.ColorRole, QPalette.ColorRole]:
-    if isinstance(widget, FIELD_LIKE) or (isinstance(widget, QComboBox) and widget.isEditable()):
-        return QPalette.ColorRole.Text, QPalette.ColorRole.Base
-    if isinstance(widget, QAbstractButton | QComboBox):
-        return QPalette.ColorRole.ButtonText, QPalette.ColorRole.Button
-    return widget.foregroundRole(), widget.backgroundRole()
-
-
-def effective_background(widget: QWidget) -> QColor:
-    """The opaque colour behind a widget's text: its own background, or what shows through."""
-    _, role = _roles(widget)
-    widget.ensurePolished()
-    color = widget.palette().color(role)
-    if color.alpha() == 255:
-        return color
-    parent = widget.parentWidget()
-    below = effective_background(parent) if parent is not None else QColor("#ffffff")
-    return _blend(color, below) if color.alpha() > 0 else below
-
-
-def foreground(widget: QWidget) -> QColor:
-    """The colour a widget draws its text in, from its polished palette."""
-    role, _ = _roles(widget)
-    widget.ensurePolished()
-    return widget.palette().color(role)
 
 
 def _text_of(widget: QWidget) -> str:
@@ -187,6 +164,7 @@ def check_accessibility(widget: QWidget, tokens: Tokens) -> list[Problem]:
     problems: list[Problem] = []
     buddied = _buddied(widget)
     visible = _visible(widget)
+    looks: dict[tuple[object, ...], Problem | None] = {}
     for w in visible:
         if isinstance(w, NOT_JUDGED) or _inner_part(w):
             continue
@@ -219,8 +197,33 @@ def check_accessibility(widget: QWidget, tokens: Tokens) -> list[Problem]:
                     )
                 )
         problems += _text_size_problems(w, tokens)
+        problems += _state_problems(w, tokens, looks)
     problems += _focus_ring_problems(widget, visible)
     return problems
+
+
+def _state_problems(
+    w: QWidget, tokens: Tokens, looks: dict[tuple[object, ...], Problem | None]
+) -> list[Problem]:
+    """Disabled buttons, check boxes and item cells (issue #19); one look is judged once."""
+    if isinstance(w, QHeaderView):
+        return []  # its sections are the model's titles, not its cells
+    if isinstance(w, QAbstractItemView):
+        return [Problem(w, "contrast", detail) for detail in item_contrast(w, tokens.min_contrast)]
+    box = isinstance(w, QCheckBox | QRadioButton)
+    button = isinstance(w, QPushButton | QToolButton)
+    judged = w.isEnabled() if box else button and not w.isEnabled()
+    if not judged:
+        return []
+    parent = w.parentWidget()
+    page = effective_background(parent) if parent is not None else QColor("#ffffff")
+    look = (type(w), str(w.property("role")), w.objectName(), page.name())
+    if look not in looks:
+        assert isinstance(w, QAbstractButton)
+        detail = checkbox_problem(w, page) if box else disabled_look_problem(w, page)
+        looks[look] = Problem(w, "checkbox" if box else "disabled_look", detail) if detail else None
+    found = looks[look]
+    return [Problem(w, found.kind, found.detail)] if found is not None else []
 
 
 def _text_size_problems(w: QWidget, tokens: Tokens) -> list[Problem]:

@@ -16,15 +16,18 @@ than an enabled one.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from shared.paths import resource_path
+from shared.paths import cache_dir, resource_path
 
 FONT_FILE = ("fonts", "wqy-microhei.ttc")
 FONT_FAMILY_FALLBACK = "WenQuanYi Micro Hei"
+#: The Tabler tick drawn inside a ticked check box (``resources/icons/check.svg``).
+TICK_ICON = ("icons", "check.svg")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,11 @@ class Tokens:
     #: A disabled button's fill and text: faded, lighter than any enabled button.
     disabled_bg: str = "#e8ebef"
     disabled_text: str = "#6b7380"
+    #: A selected table row: a pale blue under dark words, so a cell's own colour (a red
+    #: overdue time) stays readable on it (text 13:1, danger 6:1).
+    selection_bg: str = "#d3e3f6"
+    #: The pale bars of a loading skeleton.
+    skeleton: str = "#e1e6ec"
 
 
 # The console: today's sizes for a staff desktop (issue #12 leaves them alone).
@@ -148,8 +156,9 @@ def stylesheet(t: Tokens) -> str:
     """The application stylesheet for one mode.
 
     Every check box draws its box (issue #9): a surface-filled square whose border meets 3:1
-    against the page (WCAG 1.4.11), filled with the primary colour when ticked, so no screen
-    needs a role of its own to make an unticked box visible.
+    against the page (WCAG 1.4.11), filled with the primary colour and showing a tick when
+    ticked (issue #19: a filled square alone did not say "ticked"), so no screen needs a role
+    of its own to make its state visible.
     """
     return (
         f"""
@@ -225,7 +234,10 @@ def stylesheet(t: Tokens) -> str:
         width: {t.min_target // 2}px; height: {t.min_target // 2}px;
         background: {t.surface}; border: 2px solid {t.border}; border-radius: 4px;
     }}
-    QCheckBox::indicator:checked {{ background: {t.primary}; border-color: {t.primary}; }}
+    QCheckBox::indicator:checked {{
+        background: {t.primary}; border-color: {t.primary};
+        image: url({tick_image(t.primary_text)});
+    }}
     QCheckBox::indicator:focus {{ border: 3px solid {t.focus}; }}
     QCheckBox::indicator:disabled {{ border-color: {t.disabled}; }}
     QCheckBox::indicator:checked:disabled {{ background: {t.disabled}; }}
@@ -235,6 +247,7 @@ def stylesheet(t: Tokens) -> str:
     """
         + kiosk_rules(t)
         + reception_rules(t)
+        + table_rules(t)
         + disabled_rules(t)
     )
 
@@ -397,14 +410,14 @@ def reception_rules(t: Tokens) -> str:
     """
     return f"""
     QPushButton[role="choice"] {{
-        text-align: left; padding: {t.spacing}px {t.spacing * 2}px;
+        text-align: left; padding: {t.spacing // 2}px {t.spacing * 2}px;
         min-height: {t.min_target + t.spacing * 2}px;
     }}
     QPushButton[role="choice"]:checked {{
         background: {t.primary}; color: {t.primary_text}; font-weight: bold;
     }}
     QPushButton[role="action"] {{
-        font-size: {t.title_px}px; font-weight: bold; min-height: {t.min_target * 2}px;
+        font-size: {t.title_px}px; font-weight: bold; min-height: {t.min_target + t.spacing * 2}px;
         min-width: {t.min_target * 4}px;
     }}
     QPushButton[role="action_primary"] {{
@@ -501,6 +514,48 @@ def disabled_rules(t: Tokens) -> str:
         color: {t.disabled_text}; background: transparent;
     }}
     """
+
+
+def table_rules(t: Tokens) -> str:
+    """Tables and loading (issue #19): air around every cell, a pale selection that keeps
+    each cell's own colour readable, the tones of :class:`shared.qt.tables.DataTable`, and
+    the skeleton, spinner and words of :class:`shared.qt.loading.LoadingPanel`."""
+    return f"""
+    QTableView {{
+        selection-background-color: {t.selection_bg}; selection-color: {t.text};
+    }}
+    QTableView::item {{ padding: 0px {t.spacing * 2 // 3}px; }}
+    QHeaderView::section {{ padding: 4px {t.spacing * 2 // 3}px; }}
+    DataTable {{
+        qproperty-urgentColor: {t.danger}; qproperty-urgentFill: {t.warning_bg};
+        qproperty-warningColor: {t.warning_text}; qproperty-priorityColor: {t.success};
+        qproperty-activeColor: {t.primary}; qproperty-mutedColor: {t.muted};
+        qproperty-textColor: {t.text};
+    }}
+    QFrame[role="loading"] {{ background: transparent; qproperty-barColor: {t.skeleton}; }}
+    QLabel[role="loading_text"] {{ color: {t.text}; font-size: {t.font_px}px; }}
+    Spinner {{ background: transparent; qproperty-arcColor: {t.primary}; }}
+    """
+
+
+def tick_image(colour: str) -> str:
+    """A tick in ``colour`` for a ticked check box, as a stylesheet ``url()`` path.
+
+    Qt's stylesheets take an image file and SVG has no "current colour" there, so the
+    Tabler tick is written once per colour into the cache folder, with its stroke in
+    ``colour`` and a heavier line so it reads inside a small box.
+    """
+    target = cache_dir() / "theme" / f"check-{colour.lstrip('#').lower()}.svg"
+    if not target.exists():
+        drawing = resource_path(*TICK_ICON).read_text(encoding="utf-8")
+        drawing = drawing.replace('stroke="currentColor"', f'stroke="{colour}"').replace(
+            'stroke-width="2"', 'stroke-width="3"'
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(drawing, encoding="utf-8")
+        partial.replace(target)  # another process may write the same file: never half a file
+    return target.as_posix()
 
 
 def apply_theme(app: QApplication, elder: bool = False, *, kiosk: bool = False) -> Tokens:

@@ -10,6 +10,7 @@ from shared.rendering.escpos_render import EscposProfile
 from shared.rendering.fonts import CJK_FONT, register_cjk_font
 from shared.rendering.ticket import (
     TicketSlip,
+    as_reprint,
     render_ticket_escpos,
     render_ticket_pdf,
     render_ticket_png,
@@ -21,6 +22,7 @@ __all__ = [
     "CJK_FONT",
     "EscposProfile",
     "TicketSlip",
+    "as_reprint",
     "register_cjk_font",
     "render_ticket_escpos",
     "render_ticket_pdf",

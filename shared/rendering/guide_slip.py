@@ -1,7 +1,7 @@
 """The guide slip (办事指南): what a visitor takes away instead of, or before, a ticket.
 
-An 80 mm receipt like the ticket: :func:`guide_slip_layout` decides what the paper says once;
-the PDF, ESC/POS and PNG renderers all draw that same list. The words come from
+An 80 (or 58) mm receipt like the ticket: :func:`guide_slip_layout` decides what the paper
+says once; the PDF, ESC/POS and PNG renderers all draw that same list. The words come from
 :func:`shared.services.catalog_text.guide_sections`, so the slip says what the kiosk says:
 the published text, 请咨询窗口 where nothing was published, never a default (issue #11).
 
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from shared.rendering.escpos_render import DEFAULT_PROFILE, EscposProfile, render_receipt_escpos
-from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text
-from shared.rendering.pdf import render_receipt_pdf
+from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text, list_item
+from shared.rendering.pdf import DEFAULT_PAPER_MM, render_receipt_pdf
 from shared.rendering.png import DEFAULT_DPI, render_receipt_png
 from shared.services.catalog_text import GuideSection, guide_heading, guide_sections
 
@@ -95,7 +95,7 @@ def slip_from_guide(guide: MatterGuide, hall_name: str, windows: str | None = No
 def guide_slip_layout(slip: GuideSlip) -> list[Element]:
     """What the slip says, top to bottom, independent of the output format."""
     elements: list[Element] = [
-        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True),
+        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True, fit=True),
         Text(TITLE, Size.NORMAL, Align.CENTER),
         Rule(),
         Text(slip.name, Size.LARGE, bold=True),
@@ -104,7 +104,7 @@ def guide_slip_layout(slip: GuideSlip) -> list[Element]:
         elements.append(Text(slip.heading, Size.SMALL))
     for section in slip.sections:
         elements.extend([Gap(0.3), Text(f"{section.title}：", bold=True)])
-        elements.extend(Text(line, Size.SMALL) for line in section.lines)
+        elements.extend(list_item(line) for line in section.lines)
     if slip.qr_payload:
         elements.append(Qr(slip.qr_payload))
         if slip.qr_caption:
@@ -114,9 +114,11 @@ def guide_slip_layout(slip: GuideSlip) -> list[Element]:
     return elements
 
 
-def render_guide_slip_pdf(slip: GuideSlip) -> bytes:
-    """The slip as an 80 mm PDF with the CJK font embedded."""
-    return render_receipt_pdf(guide_slip_layout(slip), title=f"{TITLE} {slip.name}")
+def render_guide_slip_pdf(slip: GuideSlip, paper_mm: float = DEFAULT_PAPER_MM) -> bytes:
+    """The slip as an 80 (or 58) mm PDF with the CJK font embedded."""
+    return render_receipt_pdf(
+        guide_slip_layout(slip), title=f"{TITLE} {slip.name}", paper_mm=paper_mm
+    )
 
 
 def render_guide_slip_escpos(slip: GuideSlip, profile: EscposProfile = DEFAULT_PROFILE) -> bytes:
@@ -124,6 +126,8 @@ def render_guide_slip_escpos(slip: GuideSlip, profile: EscposProfile = DEFAULT_P
     return render_receipt_escpos(guide_slip_layout(slip), profile)
 
 
-def render_guide_slip_png(slip: GuideSlip, dpi: int = DEFAULT_DPI) -> bytes:
-    """The slip as a PNG preview, 80 mm wide at ``dpi``."""
-    return render_receipt_png(guide_slip_layout(slip), dpi)
+def render_guide_slip_png(
+    slip: GuideSlip, dpi: int = DEFAULT_DPI, paper_mm: float = DEFAULT_PAPER_MM
+) -> bytes:
+    """The slip as a PNG preview, 80 (or 58) mm wide at ``dpi``."""
+    return render_receipt_png(guide_slip_layout(slip), dpi, paper_mm)

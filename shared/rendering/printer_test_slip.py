@@ -15,7 +15,7 @@ from urllib.parse import quote
 from shared.clock import to_local
 from shared.rendering.escpos_render import DEFAULT_PROFILE, EscposProfile, render_receipt_escpos
 from shared.rendering.layout import Align, Element, Qr, Rule, Size, Text
-from shared.rendering.pdf import render_receipt_pdf
+from shared.rendering.pdf import DEFAULT_PAPER_MM, render_receipt_pdf
 from shared.rendering.png import DEFAULT_DPI, render_receipt_png
 
 TITLE = "打印测试"
@@ -61,7 +61,7 @@ def printer_test_layout(slip: PrinterTestSlip) -> list[Element]:
     """What the slip says, top to bottom, independent of the output format."""
     at = to_local(slip.printed_at)
     elements: list[Element] = [
-        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True),
+        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True, fit=True),
         Text(TITLE, Size.LARGE, Align.CENTER),
         Rule(),
         Text(f"终端：{slip.terminal_code}", bold=True),
@@ -82,9 +82,11 @@ def printer_test_layout(slip: PrinterTestSlip) -> list[Element]:
     return elements
 
 
-def render_printer_test_pdf(slip: PrinterTestSlip) -> bytes:
-    """The slip as a one-page 80 mm PDF with the CJK font embedded."""
-    return render_receipt_pdf(printer_test_layout(slip), title=f"{TITLE} {slip.terminal_code}")
+def render_printer_test_pdf(slip: PrinterTestSlip, paper_mm: float = DEFAULT_PAPER_MM) -> bytes:
+    """The slip as a one-page 80 (or 58) mm PDF with the CJK font embedded."""
+    return render_receipt_pdf(
+        printer_test_layout(slip), title=f"{TITLE} {slip.terminal_code}", paper_mm=paper_mm
+    )
 
 
 def render_printer_test_escpos(
@@ -94,6 +96,8 @@ def render_printer_test_escpos(
     return render_receipt_escpos(printer_test_layout(slip), profile)
 
 
-def render_printer_test_png(slip: PrinterTestSlip, dpi: int = DEFAULT_DPI) -> bytes:
-    """The slip as a PNG preview, 80 mm wide at ``dpi``."""
-    return render_receipt_png(printer_test_layout(slip), dpi)
+def render_printer_test_png(
+    slip: PrinterTestSlip, dpi: int = DEFAULT_DPI, paper_mm: float = DEFAULT_PAPER_MM
+) -> bytes:
+    """The slip as a PNG preview, 80 (or 58) mm wide at ``dpi``."""
+    return render_receipt_png(printer_test_layout(slip), dpi, paper_mm)

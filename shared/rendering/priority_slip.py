@@ -1,6 +1,6 @@
 """The 优先服务 slip (优先服务回执): what a visitor takes away after asking for help.
 
-An 80 mm receipt like the ticket: :func:`priority_slip_layout` decides what the paper says
+An 80 (or 58) mm receipt like the ticket: :func:`priority_slip_layout` decides what the paper says
 once; the PDF, ESC/POS and PNG renderers all draw that same list. Personal data is printed
 masked only (张*, 138****1234, 华容区****): a slip left on the kiosk tells nobody who asked.
 """
@@ -12,8 +12,8 @@ from datetime import datetime
 
 from shared.clock import to_local
 from shared.rendering.escpos_render import DEFAULT_PROFILE, EscposProfile, render_receipt_escpos
-from shared.rendering.layout import Align, Element, Rule, Size, Text
-from shared.rendering.pdf import render_receipt_pdf
+from shared.rendering.layout import Align, Element, Rule, Size, Text, labelled
+from shared.rendering.pdf import DEFAULT_PAPER_MM, render_receipt_pdf
 from shared.rendering.png import DEFAULT_DPI, render_receipt_png
 
 TITLE = "优先服务回执"
@@ -26,7 +26,8 @@ class PrioritySlip:
 
     Attributes:
         hall_name: the site's display name, printed as the heading.
-        site_code: the site's short code (small print).
+        site_code: the site's short code (for records; never printed: visitors read the
+            hall's name, not its code).
         reference: the request's short reference, e.g. ``"K7M3TA"``.
         kind_label: 帮办代办 or 上门服务.
         visitor_label: 老年人, 残障人士, 孕妇 or 其他困难.
@@ -64,11 +65,11 @@ def priority_slip_layout(slip: PrioritySlip) -> list[Element]:
     """What the slip says, top to bottom, independent of the output format."""
     made = to_local(slip.created_at)
     elements: list[Element] = [
-        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True),
+        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True, fit=True),
         Text(TITLE, Size.LARGE, Align.CENTER),
         Rule(),
         Text("编号", Size.NORMAL, Align.CENTER),
-        Text(slip.reference, Size.HUGE, Align.CENTER, bold=True),
+        Text(slip.reference, Size.HUGE, Align.CENTER, bold=True, fit=True),
         Text(f"{slip.kind_label}（{slip.visitor_label}）", Size.LARGE, Align.CENTER),
         Rule(),
     ]
@@ -80,18 +81,19 @@ def priority_slip_layout(slip: PrioritySlip) -> list[Element]:
         ("电话", slip.masked_phone),
         ("地址", slip.masked_address),
     ]
-    elements.extend(Text(f"{label}：{value}") for label, value in facts if value)
+    elements.extend(labelled(label, value) for label, value in facts if value)
     elements.append(Text(f"提交时间：{made:%Y-%m-%d %H:%M}", Size.SMALL))
     elements.append(Rule())
     elements.append(Text(slip.next_step, Size.NORMAL, Align.LEFT, bold=True))
     elements.append(Text(FOOTER, Size.SMALL, Align.CENTER))
-    elements.append(Text(slip.site_code, Size.SMALL, Align.CENTER))
     return elements
 
 
-def render_priority_slip_pdf(slip: PrioritySlip) -> bytes:
-    """The slip as a one-page 80 mm PDF with the CJK font embedded."""
-    return render_receipt_pdf(priority_slip_layout(slip), title=f"{TITLE} {slip.reference}")
+def render_priority_slip_pdf(slip: PrioritySlip, paper_mm: float = DEFAULT_PAPER_MM) -> bytes:
+    """The slip as a one-page 80 (or 58) mm PDF with the CJK font embedded."""
+    return render_receipt_pdf(
+        priority_slip_layout(slip), title=f"{TITLE} {slip.reference}", paper_mm=paper_mm
+    )
 
 
 def render_priority_slip_escpos(
@@ -101,6 +103,8 @@ def render_priority_slip_escpos(
     return render_receipt_escpos(priority_slip_layout(slip), profile)
 
 
-def render_priority_slip_png(slip: PrioritySlip, dpi: int = DEFAULT_DPI) -> bytes:
-    """The slip as a PNG preview, 80 mm wide at ``dpi``."""
-    return render_receipt_png(priority_slip_layout(slip), dpi)
+def render_priority_slip_png(
+    slip: PrioritySlip, dpi: int = DEFAULT_DPI, paper_mm: float = DEFAULT_PAPER_MM
+) -> bytes:
+    """The slip as a PNG preview, 80 (or 58) mm wide at ``dpi``."""
+    return render_receipt_png(priority_slip_layout(slip), dpi, paper_mm)

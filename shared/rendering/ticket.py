@@ -8,14 +8,24 @@ decides what the paper says once; the PDF, ESC/POS and PNG renderers all draw th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.clock import to_local
+from shared.clock import to_local, utcnow
 from shared.rendering.escpos_render import DEFAULT_PROFILE, EscposProfile, render_receipt_escpos
-from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text
-from shared.rendering.pdf import render_receipt_pdf
+from shared.rendering.layout import (
+    Align,
+    Element,
+    Gap,
+    Qr,
+    Rule,
+    Size,
+    Text,
+    labelled,
+    list_item,
+)
+from shared.rendering.pdf import DEFAULT_PAPER_MM, render_receipt_pdf
 from shared.rendering.png import DEFAULT_DPI, render_receipt_png
 from shared.services.catalog_text import checklist, item_text
 
@@ -23,6 +33,7 @@ if TYPE_CHECKING:  # the renderers stay importable without the database layer
     from shared.services.tickets import TicketView
 
 FOOTER = "请留意叫号屏和语音提示"
+REPRINT_MARK = "【补打】"
 
 
 @dataclass(frozen=True)
@@ -30,8 +41,9 @@ class TicketSlip:
     """Everything printed on a ticket.
 
     Attributes:
-        hall_name: the site's display name, printed as the heading.
-        site_code: the site's short code (small print, and part of the QR payload).
+        hall_name: the site's display name, printed as the heading and in the small print.
+        site_code: the site's short code (in the QR payload and file names; never printed
+            as text: visitors read names, not codes).
         number: the ticket number, e.g. ``"A001"``.
         queue_name: the queue (业务类型) the ticket waits in.
         people_ahead: tickets waiting before this one at issue time.
@@ -46,6 +58,8 @@ class TicketSlip:
         materials: the matter's materials: groups as the catalog stores them (or bare
             items), printed as published, with their group rules.
         qr_payload: the QR code's content (ASCII), or ``None`` for no code.
+        reprinted_at: for a 补打, when it was printed again: the slip says 补打 and the time,
+            so a second paper for one number explains itself.
     """
 
     hall_name: str
@@ -61,6 +75,12 @@ class TicketSlip:
     qr_payload: str | None = None
     windows_open: bool = True
     next_opening: datetime | None = None
+    reprinted_at: datetime | None = None
+
+
+def as_reprint(slip: TicketSlip, at: datetime | None = None) -> TicketSlip:
+    """``slip`` marked as a 补打 printed at ``at`` (now by default); the same number and QR."""
+    return replace(slip, reprinted_at=at or utcnow())
 
 
 def slip_from_view(
@@ -96,21 +116,14 @@ def wait_text(
     windows_open: bool = True,
     next_opening: datetime | None = None,
 ) -> str:
-    """The wait estimate as printed: a range, never a false precision, and never a guess when
-    no window is open (then the next opening, when known)."""
-    if not windows_open:
-        if next_opening is None:
-            return "窗口暂未开放，暂无法估计等候时间"
-        local = to_local(next_opening)
-        return f"窗口暂未开放\n下次开放：{local.month}月{local.day}日 {local:%H:%M}"
-    if wait_minutes is None:
-        return "预计等候：暂无法估计"
-    low, high = wait_minutes
-    if high <= 0:
-        return "预计等候：即将叫号"
-    if low == high:
-        return f"预计等候：约 {low} 分钟"
-    return f"预计等候：{low}–{high} 分钟"
+    """The wait as printed, in the words every surface uses
+    (:func:`shared.services.waits.wait_wording`): a range, never a false precision, and never a
+    guess when no window is open (then the next opening as a date: paper is read later)."""
+    # Imported here: the renderers stay importable without the database layer.
+    from shared.services.waits import wait_wording
+
+    low, high = wait_minutes if wait_minutes is not None and windows_open else (None, None)
+    return wait_wording(low, high, next_opening=next_opening, dated=True)
 
 
 def material_text(material: Mapping[str, Any]) -> str:
@@ -119,13 +132,26 @@ def material_text(material: Mapping[str, Any]) -> str:
     return "□ " + item_text(material)
 
 
+def _checklist(materials: Sequence[Mapping[str, Any]]) -> list[Element]:
+    """The materials: group headings as they are, items and notes hung under their text."""
+    elements: list[Element] = []
+    for line in checklist(materials):
+        item = list_item(line)
+        elements.append(item if item.marker else Text(line, Size.SMALL, bold=True))
+    return elements
+
+
 def ticket_layout(slip: TicketSlip) -> list[Element]:
     """What the ticket says, top to bottom, independent of the output format."""
     issued = to_local(slip.issued_at)
     elements: list[Element] = [
-        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True),
+        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True, fit=True),
         Rule(),
-        Text(slip.number, Size.HUGE, Align.CENTER, bold=True),
+    ]
+    if slip.reprinted_at is not None:
+        elements.append(Text(REPRINT_MARK, Size.NORMAL, Align.CENTER, bold=True))
+    elements += [
+        Text(slip.number, Size.HUGE, Align.CENTER, bold=True, fit=True),
         Text(slip.queue_name, Size.LARGE, Align.CENTER),
         Gap(),
         Text(f"前面还有 {slip.people_ahead} 人", Size.NORMAL, Align.CENTER),
@@ -140,27 +166,32 @@ def ticket_layout(slip: TicketSlip) -> list[Element]:
         ),
         Text(f"取号时间：{issued:%Y-%m-%d %H:%M}", Size.SMALL, Align.CENTER),
     ]
+    if slip.reprinted_at is not None:
+        again = to_local(slip.reprinted_at)
+        elements.append(Text(f"补打时间：{again:%Y-%m-%d %H:%M}", Size.SMALL, Align.CENTER))
     if slip.matter_name or slip.materials:
         elements.append(Rule())
         if slip.matter_name:
-            elements.append(Text(f"办理事项：{slip.matter_name}", bold=True))
+            elements.append(labelled("办理事项", slip.matter_name, bold=True))
         if slip.materials:
             elements.append(Text("请备齐以下材料："))
-            elements.extend(Text(line, Size.SMALL) for line in checklist(slip.materials))
+            elements.extend(_checklist(slip.materials))
     if slip.qr_payload:
         elements.append(Qr(slip.qr_payload))
     else:
         elements.append(Rule())
     elements.append(Text(FOOTER, Size.NORMAL, Align.CENTER, bold=True))
     elements.append(
-        Text(f"{slip.site_code} · 业务日 {slip.business_date:%Y-%m-%d}", Size.SMALL, Align.CENTER)
+        Text(f"{slip.hall_name} · {slip.business_date:%Y-%m-%d}", Size.SMALL, Align.CENTER)
     )
     return elements
 
 
-def render_ticket_pdf(slip: TicketSlip) -> bytes:
-    """The ticket as a one-page 80 mm PDF with the CJK font embedded."""
-    return render_receipt_pdf(ticket_layout(slip), title=f"{slip.hall_name} {slip.number}")
+def render_ticket_pdf(slip: TicketSlip, paper_mm: float = DEFAULT_PAPER_MM) -> bytes:
+    """The ticket as a one-page 80 (or 58) mm PDF with the CJK font embedded."""
+    return render_receipt_pdf(
+        ticket_layout(slip), title=f"{slip.hall_name} {slip.number}", paper_mm=paper_mm
+    )
 
 
 def render_ticket_escpos(slip: TicketSlip, profile: EscposProfile = DEFAULT_PROFILE) -> bytes:
@@ -168,6 +199,8 @@ def render_ticket_escpos(slip: TicketSlip, profile: EscposProfile = DEFAULT_PROF
     return render_receipt_escpos(ticket_layout(slip), profile)
 
 
-def render_ticket_png(slip: TicketSlip, dpi: int = DEFAULT_DPI) -> bytes:
-    """The ticket as a PNG preview, 80 mm wide at ``dpi``."""
-    return render_receipt_png(ticket_layout(slip), dpi)
+def render_ticket_png(
+    slip: TicketSlip, dpi: int = DEFAULT_DPI, paper_mm: float = DEFAULT_PAPER_MM
+) -> bytes:
+    """The ticket as a PNG preview, 80 (or 58) mm wide at ``dpi``."""
+    return render_receipt_png(ticket_layout(slip), dpi, paper_mm)

@@ -1,8 +1,8 @@
 """The tour confirmation slip (参观接待确认单): its data, its layout, and its renderings.
 
-An 80 mm receipt, like the ticket, so the desk's receipt printer, the PDF and the preview all
-draw the same :func:`tour_slip_layout`. The QR carries the signed code that checks the group
-in at the desk (``shared.services.tours_docs``).
+An 80 (or 58) mm receipt, like the ticket, so the desk's receipt printer, the PDF and the
+preview all draw the same :func:`tour_slip_layout`. The QR carries the signed code that checks
+the group in at the desk (``shared.services.tours_docs``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from shared.rendering.escpos_render import DEFAULT_PROFILE, EscposProfile, render_receipt_escpos
-from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text
-from shared.rendering.pdf import render_receipt_pdf
+from shared.rendering.layout import Align, Element, Gap, Qr, Rule, Size, Text, labelled, list_item
+from shared.rendering.pdf import DEFAULT_PAPER_MM, render_receipt_pdf
 from shared.rendering.png import DEFAULT_DPI, render_receipt_png
 
 TITLE = "参观接待确认单"
@@ -51,26 +51,26 @@ class TourSlip:
 
 def tour_slip_layout(slip: TourSlip) -> list[Element]:
     """What the slip says, top to bottom, independent of the output format."""
-    time_line = f"时间：{slip.start:%H:%M}–{slip.end:%H:%M}"
+    time_line = f"{slip.start:%H:%M}–{slip.end:%H:%M}"
     if slip.extended:
         time_line += "（延时服务）"
     elements: list[Element] = [
-        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True),
+        Text(slip.hall_name, Size.LARGE, Align.CENTER, bold=True, fit=True),
         Text(TITLE, Size.LARGE, Align.CENTER),
         Rule(),
-        Text(f"团组：{slip.group_name}", bold=True),
-        Text(f"单位：{slip.organisation}"),
-        Text(f"日期：{slip.date:%Y-%m-%d}（{WEEKDAYS_ZH[slip.date.weekday()]}）"),
-        Text(time_line, bold=True),
-        Text(f"路线：{slip.route_name}"),
+        labelled("团组", slip.group_name, bold=True),
+        labelled("单位", slip.organisation),
+        labelled("日期", f"{slip.date:%Y-%m-%d}（{WEEKDAYS_ZH[slip.date.weekday()]}）"),
+        labelled("时间", time_line, bold=True),
+        labelled("路线", slip.route_name),
     ]
-    elements.extend(Text(f"　· {name} {span}", Size.SMALL) for name, span in slip.segments)
-    elements.append(Text(f"讲解员：{slip.docents or '待定'}"))
-    elements.append(Text(f"接待等级：{slip.level}"))
-    elements.append(Text(f"公函：{slip.letter_ref or '无'}"))
-    elements.append(Text(f"预计人数：{slip.visitors} 人"))
+    elements.extend(list_item(f"　· {name} {span}") for name, span in slip.segments)
+    elements.append(labelled("讲解员", slip.docents or "待定"))
+    elements.append(labelled("接待等级", slip.level))
+    elements.append(labelled("公函", slip.letter_ref or "无"))
+    elements.append(labelled("预计人数", f"{slip.visitors} 人"))
     if slip.contact:
-        elements.append(Text(f"联系人：{slip.contact}", Size.SMALL))
+        elements.append(labelled("联系人", slip.contact, Size.SMALL))
     if slip.qr_payload:
         elements.append(Qr(slip.qr_payload))
     else:
@@ -80,9 +80,11 @@ def tour_slip_layout(slip: TourSlip) -> list[Element]:
     return elements
 
 
-def render_tour_slip_pdf(slip: TourSlip) -> bytes:
-    """The slip as a one-page 80 mm PDF with the CJK font embedded."""
-    return render_receipt_pdf(tour_slip_layout(slip), title=f"{TITLE} {slip.group_name}")
+def render_tour_slip_pdf(slip: TourSlip, paper_mm: float = DEFAULT_PAPER_MM) -> bytes:
+    """The slip as a one-page 80 (or 58) mm PDF with the CJK font embedded."""
+    return render_receipt_pdf(
+        tour_slip_layout(slip), title=f"{TITLE} {slip.group_name}", paper_mm=paper_mm
+    )
 
 
 def render_tour_slip_escpos(slip: TourSlip, profile: EscposProfile = DEFAULT_PROFILE) -> bytes:
@@ -90,6 +92,8 @@ def render_tour_slip_escpos(slip: TourSlip, profile: EscposProfile = DEFAULT_PRO
     return render_receipt_escpos(tour_slip_layout(slip), profile)
 
 
-def render_tour_slip_png(slip: TourSlip, dpi: int = DEFAULT_DPI) -> bytes:
-    """The slip as a PNG preview, 80 mm wide at ``dpi``."""
-    return render_receipt_png(tour_slip_layout(slip), dpi)
+def render_tour_slip_png(
+    slip: TourSlip, dpi: int = DEFAULT_DPI, paper_mm: float = DEFAULT_PAPER_MM
+) -> bytes:
+    """The slip as a PNG preview, 80 (or 58) mm wide at ``dpi``."""
+    return render_receipt_png(tour_slip_layout(slip), dpi, paper_mm)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.clock import utcnow
 from shared.errors import Conflict, NotFound
 from shared.models import Queue, Site, Terminal, Ticket, TicketEvent, Window
-from shared.rendering import TicketSlip
-from shared.services.calling import QueueStatus, queue_status, window_tickets
+from shared.rendering import TicketSlip, as_reprint
+from shared.services.calling import CANCEL, QueueStatus, queue_status, window_tickets
 from shared.services.hours import hall_state
 from shared.services.settings import default_site, site_by_code
 from shared.services.ticket_codes import issue_with_slip_in, ticket_slip
@@ -134,7 +134,8 @@ def issue_at_desk_in(
 def reprint_slip(
     session: Session, ticket_id: uuid.UUID, *, now: datetime | None = None
 ) -> IssuedSlip:
-    """The slip of an existing ticket, for 补打: the same number and the same QR payload.
+    """The slip of an existing ticket, for 补打: the same number and the same QR payload,
+    marked 补打 with the time (issue #19).
 
     Run it in a write transaction (the first slip ever made stores the signing secret).
     """
@@ -147,7 +148,7 @@ def reprint_slip(
             f"号码{ticket.number}已结束，无需补打。",
         )
     current = view(session, ticket, now)
-    return IssuedSlip(current, ticket_slip(session, current))
+    return IssuedSlip(current, as_reprint(ticket_slip(session, current), now))
 
 
 def terminal_printer_config(session: Session, code: str) -> dict[str, Any] | None:
@@ -170,6 +171,36 @@ class DeskTicket:
     channel: str
     issued_at: datetime
     window_number: int | None
+
+    # What the desk's list shows at a glance (issue #19), decided here, not by the widget.
+
+    @property
+    def reprintable(self) -> bool:
+        """The ticket still stands, so its slip may be printed again (as :func:`reprint_slip`
+        allows)."""
+        return self.state in REPRINTABLE_STATES
+
+    @property
+    def cancellable(self) -> bool:
+        """The ticket may still be cancelled (:data:`shared.services.calling.CANCEL`)."""
+        return self.state in CANCEL.allowed
+
+    @property
+    def needs_reprint(self) -> bool:
+        """Its print failed and it still stands: the visitor has no slip."""
+        return self.print_state == "print_failed" and self.reprintable
+
+    @property
+    def urgency(self) -> int:
+        """How soon the desk should look at it: 2 a slip to reprint, 1 a waiting priority
+        ticket, 0 anything else."""
+        if self.needs_reprint:
+            return 2
+        return 1 if self.priority and self.state == "issued" else 0
+
+
+#: States in which a ticket still stands (its slip can be reprinted).
+REPRINTABLE_STATES = ("issued", "called", "serving")
 
 
 def _desk_rows(session: Session, where: Any, limit: int) -> list[DeskTicket]:

@@ -45,7 +45,9 @@ class RequestView:
     """A request as the inbox, the CLI and the kiosk's end screen see it: masked only.
 
     ``waited_seconds`` is how long it waited for someone to take it (until now while new);
-    ``overdue`` is true for a new request older than the configured limit.
+    ``overdue`` is true for a new request older than the configured limit, and
+    ``overdue_at`` is when a new request becomes overdue (``None`` once someone took it), so
+    a screen that stays open can say so on time without knowing the rule (issue #19).
     """
 
     id: uuid.UUID
@@ -74,6 +76,21 @@ class RequestView:
     note_count: int
     waited_seconds: int
     overdue: bool
+    overdue_at: datetime | None = None
+
+    def overdue_by(self, now: datetime) -> bool:
+        """True when, at ``now``, it is still new past its limit."""
+        return self.state == "new" and self.overdue_at is not None and now > self.overdue_at
+
+    def waited_by(self, now: datetime) -> int:
+        """Seconds it has waited for someone to take it, as of ``now`` (fixed once taken)."""
+        return waited_seconds(self, now) if self.state == "new" else self.waited_seconds
+
+    def urgency(self, now: datetime) -> int:
+        """How soon staff should look at it: 3 overdue, 2 new, 1 accepted, 0 closed."""
+        if self.overdue_by(now):
+            return 3
+        return {"new": 2, "accepted": 1}.get(self.state, 0)
 
     @property
     def kind_label(self) -> str:
@@ -258,6 +275,7 @@ def _views(session: Session, rows: Sequence[PriorityRequest], now: datetime) -> 
                 note_count=notes.get(r.id, 0),
                 waited_seconds=waited_seconds(r, now),
                 overdue=is_overdue(r, now, limits[r.site_id]),
+                overdue_at=r.created_at + limits[r.site_id] if r.state == "new" else None,
             )
         )
     return views

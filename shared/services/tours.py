@@ -58,6 +58,7 @@ __all__ = [
     "cancel",
     "check_conflicts",
     "confirm",
+    "decide_override",
     "find_tour",
     "finish",
     "list_tours",
@@ -84,6 +85,36 @@ def _text(value: str | None, label: str, label_zh: str, limit: int, required: bo
             f"{label} is longer than {limit} characters", f"{label_zh}不能超过 {limit} 个字。"
         )
     return cleaned
+
+
+def decide_override(
+    conflicts: list[RuleConflict], reason: str, who: Actor, verb_zh: str
+) -> list[RuleConflict]:
+    """The conflicts a booking or a move goes ahead over, or :class:`TourRefused`.
+
+    No conflict: nothing to override. Otherwise every conflict must be overridable, the
+    actor a manager or admin, and the written ``reason`` non-empty; ``verb_zh`` (预约, 调整)
+    names the action in the refusal's hint.
+    """
+    if not conflicts:
+        return []
+    if any(not c.overridable for c in conflicts):
+        raise TourRefused(conflicts)
+    if reason and not who.may_override:
+        raise TourRefused(
+            conflicts,
+            f"only a manager or admin may override; {who.username} is "
+            f"{', '.join(who.roles) or 'no role'}",
+            f"仅项目经理或管理员可强制{verb_zh}",
+        )
+    if not reason:
+        hint = (
+            "a manager may override with a written reason"
+            if not who.may_override
+            else "to override, give a written reason"
+        )
+        raise TourRefused(conflicts, hint, f"经理可填写理由后强制{verb_zh}")
+    return conflicts
 
 
 def book_tour(
@@ -149,25 +180,7 @@ def book_tour(
             f"unknown reception level: {level} (levels: {', '.join(levels)})", "接待等级无效。"
         )
     reason = (override_reason or "").strip()
-    overridden: list[RuleConflict] = []
-    if result.conflicts:
-        if any(not c.overridable for c in result.conflicts):
-            raise TourRefused(result.conflicts)
-        if reason and not who.may_override:
-            raise TourRefused(
-                result.conflicts,
-                f"only a manager or admin may override; {who.username} is "
-                f"{', '.join(who.roles) or 'no role'}",
-                "仅项目经理或管理员可强制预约",
-            )
-        if not reason:
-            hint = (
-                "a manager may override with a written reason"
-                if not who.may_override
-                else ("to override, give a written reason")
-            )
-            raise TourRefused(result.conflicts, hint, "经理可填写理由后强制预约")
-        overridden = result.conflicts
+    overridden = decide_override(result.conflicts, reason, who, "预约")
     tour = Tour(
         site_id=result.site.id,
         group_name=group,

@@ -10,6 +10,10 @@ at once or only after a whole slot (mean ÷ windows). A simulation test checks t
 merely configured (issue #9): with no window open the estimate has no range at all, and carries
 the hall's next opening when the hall is closed, so no screen can say 即将叫号 to a visitor
 with people ahead and nobody at the windows.
+
+How a wait is *worded* is decided here too, once (:func:`wait_wording`, issue #19): the kiosk,
+the desk's queue buttons and the printed slip all call it, so the same queue reads the same on
+every surface.
 """
 
 from __future__ import annotations
@@ -21,13 +25,18 @@ from datetime import date, datetime, time
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from shared.clock import business_date, business_day_start, utcnow
+from shared.clock import business_date, business_day_start, to_local, utcnow, when_zh
 from shared.models import Queue, Site, Ticket, Window, WindowSession, window_queues
 from shared.services.hours import hall_state
 from shared.services.window_states import day_bounds, open_today
 
 RECENT_FINISHED = 20
 RANGE_SPREAD = 0.25
+
+#: Said for a queue a window will call at once (a window is free and nobody is ahead).
+CALLING_SOON = "即将叫号"
+#: Said, short, when no window serving the queue is open.
+NO_WINDOW = "窗口暂未开放"
 
 
 @dataclass(frozen=True)
@@ -222,3 +231,46 @@ def estimate_wait(
         return WaitEstimate(None, None, round(mean, 2), 0, opening)
     low, high = wait_range(ahead, mean, windows, busy)
     return WaitEstimate(low, high, round(mean, 2), windows)
+
+
+def wait_wording(
+    low: int | None,
+    high: int | None,
+    *,
+    next_opening: datetime | None = None,
+    now: datetime | None = None,
+    short: bool = False,
+    dated: bool = False,
+) -> str:
+    """How a wait reads to a visitor, everywhere (kiosk, desk, slip): one wording per fact.
+
+    A range, never a false precision; ``即将叫号`` only when a window is free and nobody is
+    ahead; with no window open (``low``/``high`` are ``None``) it says so, with the hall's
+    next opening when known, and never 即将叫号 or a guess (issue #9).
+
+    Args:
+        low: the range's low end in minutes (:attr:`WaitEstimate.low`).
+        high: its high end.
+        next_opening: with no window open, when the hall opens next.
+        now: the instant "today" and "tomorrow" are counted from (the clock by default).
+        short: for a button: ``预计 5–15 分钟`` instead of ``预计等候 5–15 分钟``, and
+            ``窗口暂未开放`` alone unless an opening is known.
+        dated: for paper, which is read later: the opening as a date (``5月7日 08:30``),
+            never ``明天``.
+
+    Returns:
+        Plain Chinese (``shared`` has no Qt; screens show it as it is).
+    """
+    if low is None or high is None:
+        if next_opening is not None:
+            if dated:
+                at = to_local(next_opening)
+                when = f"{at.month}月{at.day}日 {at:%H:%M}"
+            else:
+                when = when_zh(next_opening, now or utcnow())
+            return f"{NO_WINDOW}，{when} 开放"
+        return NO_WINDOW if short else f"{NO_WINDOW}，暂无法估计等候时间"
+    if high <= 0:
+        return CALLING_SOON
+    minutes = f"约 {low} 分钟" if low == high else f"{low}–{high} 分钟"
+    return f"预计 {minutes}" if short else f"预计等候 {minutes}"

@@ -1,6 +1,7 @@
 """Where to go in the hall: the windows that serve a queue, in words and on the map.
 
-A guide page, the 取号 result and the "where to go" map all send a visitor to the same place:
+A guide page (the kiosk's and the console's 办事指南查询), the 取号 result and the "where to
+go" map all send a visitor to the same place (issue #19: one wording for it):
 the site's windows serving the queue — the dedicated ones first when there are any, because the
 general windows take every queue's overflow — with the place the hall gave those windows
 (``一楼公安户政区``). Window numbers in a row are said as a range (``19至22号窗口``), as the

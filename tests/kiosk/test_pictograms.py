@@ -11,6 +11,7 @@ import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -33,7 +34,8 @@ from shared.qt.icons import (
     render_pictogram,
     shipped_pictograms,
 )
-from shared.qt.theme import ELDER, NORMAL, Tokens
+from shared.qt.table_cells import CONSOLE_PICTOGRAMS
+from shared.qt.theme import ELDER, NORMAL, TICK_ICON, Tokens
 from shared.services.catalog_guide import BundleHit
 from shared.services.catalog_page import BUSINESS_EVENTS, PERSONAL_EVENTS, BrowseMenu
 from tests.kiosk.conftest import FAST, OFFSCREEN_NOISE, Kiosk, KioskMaker
@@ -55,6 +57,9 @@ def named_in_code() -> set[str]:
         *guide_browse.EVENT_PICTOGRAMS.values(),
         guide_browse.OTHER_EVENT_PICTOGRAM,
         guide_browse.BUNDLE_PICTOGRAM,
+        # The console's tables, state warnings and the check box's tick (issue #19).
+        *CONSOLE_PICTOGRAMS,
+        Path(TICK_ICON[-1]).stem,
     }
 
 

@@ -75,10 +75,10 @@ def _open_page(qtbot: QtBot, console: Console) -> KioskPinPage:
 
 
 def _cells(page: KioskPinPage, kind: str, code: str | None) -> list[str]:
-    for index, row in enumerate(page.rows):
-        if row.target.kind == kind and row.target.code == code:
-            return [page.table.item(index, c).text() for c in range(page.table.columnCount())]
-    raise AssertionError(f"no line for {kind} {code}")
+    row = page.table.row_of((kind, code))
+    if row is None:
+        raise AssertionError(f"no line for {kind} {code}")
+    return page.table.texts(row)
 
 
 def _type_pins(qtbot: QtBot, page: KioskPinPage, pin: str, again: str) -> None:
@@ -108,7 +108,11 @@ def test_a_site_pin_is_typed_twice_and_stored_as_a_hash(
     assert page.pin.echoMode() == QLineEdit.EchoMode.Password
     assert page.again.echoMode() == QLineEdit.EchoMode.Password
     assert _cells(page, "site", "qs-main")[3] == "未设置（自助机无法退出）"
-    assert not page.save_button.isEnabled()
+    # No PIN anywhere: no kiosk can be left. The most urgent line, the hall's, is selected
+    # first so the PIN can be set at once (issue #19).
+    selected = page.selected()
+    assert selected is not None and selected.target.kind == "hall"
+    assert page.save_button.isEnabled()
 
     page.select("site", "qs-main")
     _type_pins(qtbot, page, GOOD_PIN, "480214")

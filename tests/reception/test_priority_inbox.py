@@ -242,6 +242,17 @@ def test_overdue_flag_filters_and_home_visit_order(
     wait = page.table.item(_row_of(page, late.reference), page.WAIT_COLUMN).text()
     assert wait.startswith("7分") or wait.startswith("8分")
     assert "超时 1 条" in page.summary.text()
+    # Issue #19: the overdue request is the row selected, wherever staff sorted it to.
+    assert page.selected() is not None and page.selected().reference == late.reference
+    assert page.buttons["accept"].isEnabled()
+    page.table.sort_by(page.WAIT_COLUMN)  # the shortest wait first
+    assert page.table.texts(0)[0] == fresh.reference
+    with qtbot.wait_signal(page.requests_loaded, timeout=SIGNAL_TIMEOUT_MS):
+        page.reload()
+    assert page.table.texts(0)[0] == fresh.reference
+    assert page.selected().reference == late.reference
+    # Columns nobody fills (names, slots, who took it) give their room to 地点.
+    assert [page.table.isColumnHidden(c) for c in page.OPTIONAL] == [True, False, True, True]
     with qtbot.wait_signal(page.requests_loaded, timeout=SIGNAL_TIMEOUT_MS):
         page.kind_filter.setCurrentIndex(page.kind_filter.findText("上门服务"))
     assert page.rows == []

@@ -103,7 +103,7 @@ def test_each_click_is_a_new_ticket_and_queues_follow_the_feed(
     console = console_on(seeded_sqlite_url)
     open_windows(console.factory, [9])  # a B window is signed in (issue #9)
     page = open_desk(qtbot, console)
-    assert page.queue_button("B").text().endswith("无人等候 · 即到即办")
+    assert page.queue_button("B").text().endswith("等候 0 人 · 即将叫号")  # as the kiosk says
     first, _ = issue(qtbot, page, "B")
     second, _ = issue(qtbot, page, "B")
     assert (first.number, second.number) == ("B001", "B002")
@@ -133,6 +133,7 @@ def test_printed_and_reprinted_with_the_same_number_and_code(
     page = open_desk(qtbot, console)
     qtbot.waitUntil(lambda: page.printer is not None, timeout=SIGNAL_TIMEOUT_MS)
     assert page.printer_label.text() == "打印机：desk-01"
+    assert page.printer_label.isVisible() and not page.printer_warning.isVisible()
 
     ticket, outcome = issue(qtbot, page, "C", priority_index=3)  # 孕妇
     assert (outcome.printed, outcome.recorded) == (True, True)
@@ -292,10 +293,80 @@ def test_no_window_open_says_so_and_follows_sign_ins(
     for _ in range(3):
         console.issue("G")
     page = open_desk(qtbot, console)
-    assert page.queue_button("G").text().endswith("等候 3 人 · 窗口暂未开放，暂无法估计")
-    assert page.queue_button("B").text().endswith("等候 0 人 · 窗口暂未开放，暂无法估计")
+    assert page.queue_button("G").text().endswith("等候 3 人 · 窗口暂未开放")
+    assert page.queue_button("B").text().endswith("等候 0 人 · 窗口暂未开放")
     assert all("即将叫号" not in page.queue_button(q).text() for q in "ABCDEFGH")
 
     open_windows(console.factory, [29])  # another terminal signs a G window in
     qtbot.waitUntil(lambda: "分钟" in page.queue_button("G").text(), timeout=2_000)
-    assert "等候 3 人 · 约" in page.queue_button("G").text()
+    assert "等候 3 人 · 预计 " in page.queue_button("G").text()
+
+
+def test_loading_shows_in_each_panel_then_a_missing_printer_is_a_warning(
+    qtbot: QtBot, console_on: Any, seeded_sqlite_url: str
+) -> None:
+    """Issue #19: the 取号台 showed empty panels with a small 正在读取业务…, and 未配置打印机
+    was small grey text nobody read before a print failed."""
+    console = console_on(seeded_sqlite_url)
+    page = DeskPage(console.context("guide1"))
+    qtbot.add_widget(page)
+    page.resize(1600, 1000)
+    page.show()
+    # Before anything is read: a skeleton and a turning spinner where the data will be.
+    assert page.queue_loading.is_loading and page.queue_loading.spinner.turning
+    assert page.queue_loading.text == "正在读取业务和等候人数…"
+    assert page.table.loading and page.table.overlay.is_loading
+    assert not page.printer_warning.isVisible()
+    with (
+        qtbot.wait_signal(page.state_loaded, timeout=SIGNAL_TIMEOUT_MS),
+        qtbot.wait_signal(page.printer_ready, timeout=SIGNAL_TIMEOUT_MS) as ready,
+    ):
+        pass
+    assert ready.args == [None]  # the demo desk terminal has no printer
+    assert not page.queue_loading.isVisible()
+    qtbot.waitUntil(page.queue_button("A").isVisible)  # shown by the layout, next turn
+    # No ticket yet today: the list says so instead of staying blank.
+    assert not page.table.loading and page.table.overlay.text == "今日还没有号票。"
+    # Said before the first 取号, at the top of the page, in bold on the alert colours.
+    warning = page.printer_warning
+    assert warning.isVisible() and warning.property("role") == "alert"
+    assert "本机未配置打印机" in warning.text.text() and "desk-01" in warning.text.text()
+    assert warning.accessibleName() == warning.text.text()
+    assert not warning.icon.pixmap().isNull()
+    assert not page.printer_label.isVisible()
+    assert [str(p) for p in check_accessibility(page, NORMAL)] == []
+
+
+def test_the_ticket_that_needs_the_desk_is_selected_and_marked(
+    qtbot: QtBot, console_on: Any, seeded_sqlite_url: str
+) -> None:
+    """Issue #19: kind and urgency show by colour and pictogram; the most urgent row — a
+    ticket whose slip did not print — is selected, so 补打 is one press away."""
+    console = console_on(seeded_sqlite_url)
+    console.issue("A")
+    console.issue("A", priority="elderly")
+    jammed = console.issue("B")
+    console.issue("C")
+    with console.factory.begin() as session:
+        mark_printed(session, ticket_id(console, jammed), False)
+    page = open_desk(qtbot, console)
+    table = page.table
+    assert page.ticket_numbers() == ["C001", "B001", "A002", "A001"]
+    selected = page.selected_ticket()
+    assert selected is not None and selected.number == jammed and selected.urgency == 2
+    assert page.reprint_button.isEnabled()
+    row = page.ticket_numbers().index(jammed)
+    printed = table.item(row, 4)
+    assert printed.text() == "打印失败" and printed.font().bold()
+    assert printed.foreground().color() == table.tone_colour("urgent")
+    assert not printed.icon().isNull()
+    assert printed.data(Qt.ItemDataRole.AccessibleTextRole) == "打印失败，请补打"
+    assert table.item(row, 1).background().color() == table.tone_colour("urgent_fill")
+    elder = page.ticket_numbers().index("A002")
+    kind = table.item(elder, 2)
+    assert kind.text() == "老年人" and not kind.icon().isNull()
+    assert kind.foreground().color() == table.tone_colour("priority")
+    # Sorted by number as staff would read it: by queue, then number.
+    table.sort_by(0)
+    assert page.ticket_numbers() == ["A001", "A002", "B001", "C001"]
+    assert page.selected_ticket() == selected  # the same ticket, wherever its row went

@@ -129,7 +129,8 @@ def settled(qtbot: QtBot, dialog: BookingDialog) -> list[str]:
 
 
 def blocks_of(page: ToursPage, group: str) -> list[TourBlock]:
-    return [b for b in page.day_view.blocks if b.view.group_name == group]
+    """The chips of ``group`` on the week planner (the view the page opens on)."""
+    return [b for b in page.week_view.blocks if b.view.group_name == group]
 
 
 def pdf_qr(path: Path, tmp_path: Path) -> list[str]:
@@ -197,8 +198,10 @@ def test_a_docent_books_through_the_dialog_and_sees_it_in_the_lane(
     qtbot.waitUntil(lambda: not page._loading, timeout=T)
     [block] = blocks_of(page, "省政务办调研组")
     assert block.property("docent") == "docent2" and block.property("state") == "requested"
-    lane = page.day_view.lane_rect([d.username for d in page.day_view.lanes].index("docent2"))
+    lane = page.week_view.lane_rect(TODAY, "docent2")
     assert lane.contains(block.geometry().center().toPointF())
+    [in_day] = [b for b in page.day_view.blocks if b.view.group_name == "省政务办调研组"]
+    assert page.day_view.lane_rect(TODAY, "docent2").contains(in_day.geometry().center().toPointF())
     assert "14:30–15:30" in block.text() and "12人" in block.text()
     row = tour_row(console, "省政务办调研组")
     assert (row.expected_visitors, row.level, row.contact_phone) == (12, "重要", "13800001234")
@@ -255,6 +258,27 @@ def test_the_dialog_shows_a_conflict_live_and_lets_only_a_manager_override_with_
             select(AuditEntry).where(AuditEntry.action == "tour.override")
         ).all()
         assert entry.actor == "manager" and entry.detail["rules"] == ["docent"]
+
+
+def test_the_booking_dialog_shows_whole_placeholders_and_a_clean_notes_field(
+    qtbot: QtBot, console_on: Any, seeded_sqlite_url: str
+) -> None:
+    """Issue #19: 联系电话's placeholder was cut off; 备注 showed a grey square (a scroll
+    bar's handle squeezed into a field the stylesheet had shrunk)."""
+    console = console_on(seeded_sqlite_url)
+    page = open_page(qtbot, console, "docent1")
+    dialog = open_dialog(qtbot, page)
+    qtbot.wait(50)
+    for field in (dialog.contact_phone, dialog.letter, dialog.group):
+        text = field.fontMetrics().horizontalAdvance(field.placeholderText())
+        # The stylesheet's padding (8 px a side) and border (2 px a side) come off the width.
+        assert text <= field.width() - 2 * (8 + 2), field.placeholderText()
+    notes = dialog.notes
+    assert notes.height() >= 2 * notes.fontMetrics().lineSpacing() + 16
+    assert not notes.verticalScrollBar().isVisible()
+    assert not notes.horizontalScrollBar().isVisible()
+    assert notes.tabChangesFocus()
+    dialog.reject()
 
 
 # -- detail, slip, scan, log -------------------------------------------------------------------
@@ -368,7 +392,7 @@ def test_cancel_asks_first(qtbot: QtBot, console_on: Any, seeded_sqlite_url: str
     with qtbot.wait_signal(page.action_done, timeout=T) as done:
         click(qtbot, yes)
     assert done.args[1].state == "cancelled"
-    qtbot.waitUntil(lambda: page.closed_line.isVisible())
+    qtbot.waitUntil(lambda: not page.closed_line.isHidden())
     assert blocks_of(page, "A组") == [] and "A组" in page.closed_line.text()
 
 
@@ -383,16 +407,16 @@ def test_week_view_shows_the_tours_and_opens_a_day(
     book(console, group="今日团组", route="both", end="10:30", visitors=25)
     book(console, group="周一团组", date=monday, start="10:00", end="11:00", docents=["docent2"])
     page = open_page(qtbot, console, "manager")
-    click(qtbot, page.week_mode)
-    assert page.views.currentWidget() is page.week_scroll
+    assert page.views.currentWidget() is page.week_pane and page.week_mode.isChecked()
     texts = {b.view.group_name: b for b in page.week_view.blocks}
     assert set(texts) == {"今日团组", "周一团组"}
-    assert texts["今日团组"].text() == "09:00–10:30\n今日团组"
-    assert texts["周一团组"].accessibleName().startswith("周一团组，")
-    # The hall's load for today: 25 of 60.
-    peak = page.week_view.findChildren(QWidget)
-    labels = [w.accessibleName() for w in peak if w.accessibleName().startswith("政务服务大厅")]
-    assert f"政务服务大厅 {TODAY:%m月%d日} 峰值 25 人 09:00" in labels
+    assert texts["今日团组"].text() == "今日团组\n09:00–10:30 · 25人"
+    assert texts["周一团组"].accessibleName().startswith("周一团组（湖北省政务服务办），")
+    # The hall's load for today: 25 of 60, as a bar for the hour and in words.
+    assert page.data is not None and page.data.loads[(TODAY, "hall")][9] == 25
+    assert f"{TODAY:%m月%d日}：政务服务大厅最高 25/60 人（09:00）" in (
+        page.week_view.accessibleDescription()
+    )
 
     with qtbot.wait_signal(page.tour_selected):
         texts["周一团组"].setFocus()
@@ -400,7 +424,7 @@ def test_week_view_shows_the_tours_and_opens_a_day(
     assert page.detail.values["group"].text() == "周一团组"
 
     click(qtbot, page.week_view.findChild(QPushButton, f"week_day_{monday:%Y%m%d}"))
-    assert page.views.currentWidget() is page.day_scroll and page.day == monday
+    assert page.views.currentWidget() is page.day_pane and page.day == monday
     on_monday = ["今日团组", "周一团组"] if monday == TODAY else ["周一团组"]
     assert sorted(b.view.group_name for b in page.day_view.blocks) == on_monday
     with qtbot.wait_signal(page.calendar_loaded, timeout=T):
@@ -425,11 +449,15 @@ def test_ledger_export_writes_an_xlsx(
         tours.start(session, view.id)
         tours.finish(session, view.id, actual_visitors=9, feedback=5)
     page = open_page(qtbot, console, "manager")
+    click(qtbot, page.ledger_button)
+    qtbot.waitUntil(page.ledger_dialog.isVisible)
+    assert [str(p) for p in check_accessibility(page.ledger_dialog, NORMAL)] == []
     page.ledger_from.setDate(QDate(TODAY.year, TODAY.month, TODAY.day))
     page.ledger_to.setDate(QDate(TODAY.year, TODAY.month, TODAY.day))
     click(qtbot, page.export_xlsx)
     written = save_as(qtbot, page, tmp_path / "ledger")
     assert written == str(tmp_path / "ledger.xlsx")
+    assert not page.ledger_dialog.isVisible()
     assert page.status.text() == f"已保存：{written}"
     sheet = load_workbook(written).active
     assert sheet is not None

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,8 +41,8 @@ from reception.modules.admin.catalog_ops import (
 )
 from reception.modules.admin.widgets import restyle
 from reception.registry import ModuleContext
-from reception.views.tables import read_only_table
 from shared.changes import ChangeRecord, touches
+from shared.qt.tables import Column, DataTable, Row, number_cell
 from shared.services.catalog_format import SHEETS
 from shared.services.catalog_io import CatalogImportError
 
@@ -102,11 +101,16 @@ class CatalogImportPage(QWidget):
         self.summary.setProperty("role", "muted")
         self.summary.setWordWrap(True)
 
-        self.problems = read_only_table(
-            [self.tr("工作表"), self.tr("行号"), self.tr("原因")], self.tr("有错误的行")
+        self.problems = DataTable(
+            [
+                Column(self.tr("工作表"), "text", True),
+                Column(self.tr("行号"), "number", True),
+                Column(self.tr("原因"), "main"),
+            ],
+            self.tr("有错误的行"),
+            select="none",
         )
         self.problems.setObjectName("catalog_problems")
-        self.problems.horizontalHeader().setStretchLastSection(True)
         self._empty_text = self.tr(
             "检查后，这里逐行列出文件中的错误（行号按表格显示，表头为第 1 行）。"
         )
@@ -197,7 +201,7 @@ class CatalogImportPage(QWidget):
         self.path_field.setText(str(self._path))
         self._clean_path = None
         self._show_summary(self.tr("已选择文件，请点“检查文件”。"), None)
-        self.problems.setRowCount(0)
+        self.problems.set_rows([])
         self.empty_note.setText(self._empty_text)
         self.result_stack.setCurrentIndex(0)
         self._update_buttons()
@@ -290,11 +294,12 @@ class CatalogImportPage(QWidget):
 
     def _done(self, report: CatalogReport) -> None:
         self._busy = False
-        self.problems.setRowCount(len(report.problems))
-        for row, (sheet, number, reason) in enumerate(report.problems):
-            self.problems.setItem(row, 0, QTableWidgetItem(sheet or self.tr("事项")))
-            self.problems.setItem(row, 1, QTableWidgetItem(str(number)))
-            self.problems.setItem(row, 2, QTableWidgetItem(reason))
+        self.problems.set_rows(
+            [
+                Row(index, (sheet or self.tr("事项"), number_cell(number), reason))
+                for index, (sheet, number, reason) in enumerate(report.problems)
+            ]
+        )
         self.result_stack.setCurrentIndex(1 if report.problems else 0)
         if not report.problems:
             counts = self.tr("新增 {inserted} 项\n更新 {updated} 项\n未变 {unchanged} 项")

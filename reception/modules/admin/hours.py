@@ -14,13 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidgetItem,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,19 +34,18 @@ from reception.errors import user_message
 from reception.i18n import translate
 from reception.modules.admin import ops
 from reception.modules.admin.hours_widgets import CONTEXT, WEEKDAYS, DayForm, WeekEditor
-from reception.modules.admin.widgets import (
-    fill_sites,
-    message_label,
-    show_message,
-    widen_columns,
-)
+from reception.modules.admin.widgets import fill_sites, message_label, show_message
 from reception.registry import ModuleContext
-from reception.views.tables import read_only_table
 from shared.changes import ChangeRecord, touches
-from shared.clock import utcnow
+from shared.clock import to_local, utcnow
+from shared.qt.tables import Cell, Column, DataTable, Row, Tone
 from shared.services.holidays import CalendarEntry
 
 WATCHED = frozenset({"setting", "calendar", "organisation"})
+#: The page's left and right margin.
+SIDE_MARGIN = 24
+#: A closed day and extra hours stand out in the calendar; a working Saturday reads plain.
+KIND_TONES: dict[str, Tone] = {"holiday": "warning", "extended": "active"}
 
 
 class HoursPage(QWidget):
@@ -96,19 +98,21 @@ class HoursPage(QWidget):
             self.tr("24小时自助区开放时间"),
             self.tr("自助区开放时段；全天开放请选 00:00 – 24:00。"),
         )
-        self.calendar = read_only_table(
+        self.calendar = DataTable(
             [
-                self.tr("日期"),
-                self.tr("星期"),
-                self.tr("类型"),
-                self.tr("名称"),
-                self.tr("时段"),
-                self.tr("范围"),
+                Column(self.tr("日期"), "time", True),
+                Column(self.tr("星期"), "text"),
+                Column(self.tr("类型"), "text", True),
+                Column(self.tr("名称"), "main", True),
+                Column(self.tr("时段"), "text"),
+                Column(self.tr("范围"), "text", True),
             ],
             self.tr("节假日列表"),
+            select="none",  # 删除所选日期 must never be one press from a default row
+            empty_text=self.tr("还没有节假日或调休安排。"),
         )
         self.calendar.setObjectName("hours_calendar")
-        widen_columns(self.calendar, 3, 5)
+        self.calendar.set_loading(True, self.tr("正在读取节假日…"))
         self.remove_button = QPushButton(self.tr("删除所选日期"))
         self.remove_button.setObjectName("day_remove")
         self.remove_button.setProperty("role", "danger")
@@ -122,14 +126,22 @@ class HoursPage(QWidget):
         calendar_list.addWidget(self.calendar, 1)
         calendar_list.addLayout(remove_row)
 
-        # Two sub-pages, so each fits a console screen without scrolling; the scope and the
-        # next opening above them apply to both.
-        week_page = QWidget()
-        week_layout = QHBoxLayout(week_page)
-        week_layout.setContentsMargins(0, 12, 0, 0)
-        week_layout.setSpacing(16)
-        week_layout.addWidget(self.hall, 1)
-        week_layout.addWidget(self.self_service, 1)
+        # Two sub-pages, so each fits a 1920×1080 screen without scrolling; the scope and the
+        # next opening above them apply to both. On a 1366×768 screen the week scrolls
+        # rather than squeezing its time boxes over each other (issue #19).
+        week_body = QWidget()
+        self.week_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, week_body)
+        self.week_layout.setContentsMargins(0, 12, 0, 0)
+        self.week_layout.setSpacing(16)
+        self.week_layout.addWidget(self.hall, 1)
+        self.week_layout.addWidget(self.self_service, 1)
+        week_page = QScrollArea()
+        week_page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        week_page.setObjectName("hours_week_scroll")
+        week_page.setFrameShape(QFrame.Shape.NoFrame)
+        week_page.setWidgetResizable(True)
+        week_page.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its time boxes take focus
+        week_page.setWidget(week_body)
         calendar_page = QWidget()
         calendar_layout = QHBoxLayout(calendar_page)
         calendar_layout.setContentsMargins(0, 12, 0, 0)
@@ -148,7 +160,7 @@ class HoursPage(QWidget):
         top.addWidget(scope_label)
         top.addWidget(self.scope)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setContentsMargins(SIDE_MARGIN, 16, SIDE_MARGIN, 16)
         layout.setSpacing(12)
         layout.addLayout(top)
         layout.addWidget(self.opening)
@@ -165,6 +177,15 @@ class HoursPage(QWidget):
         context.hub.changes_arrived.connect(self.on_changes_arrived)
         self.on_calendar_selection_changed()
         self.reload()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Side by side where both weeks fit; one above the other (scrolling) where not.
+        both = self.hall.minimumSizeHint().width() + self.self_service.minimumSizeHint().width()
+        wide = self.width() >= both + self.week_layout.spacing() + 2 * SIDE_MARGIN
+        self.week_layout.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
 
     # -- loading --------------------------------------------------------------------------
 
@@ -204,6 +225,7 @@ class HoursPage(QWidget):
 
     def on_hours_failed(self, exc: BaseException) -> None:
         self._loading = False
+        self.calendar.set_loading(False)
         show_message(self.message, user_message(exc, "hours_load"))
 
     def _opening_text(self, opening: ops.Opening) -> str:
@@ -228,23 +250,25 @@ class HoursPage(QWidget):
 
     def _show_calendar(self, entries: list[CalendarEntry]) -> None:
         self._entries = entries
-        self.calendar.setRowCount(len(entries))
-        for row, entry in enumerate(entries):
+        today = to_local(utcnow()).date()
+        rows = []
+        for entry in entries:
             scope = (
                 self.site_names.get(entry.site_code, entry.site_code)
                 if entry.site_code
                 else self.tr("全大厅")
             )
             values = (
-                entry.day.isoformat(),
+                Cell(entry.day.isoformat(), sort=entry.day),
                 translate(CONTEXT, WEEKDAYS[entry.day.weekday()]),
-                entry.kind_zh,
+                Cell(entry.kind_zh, tone=KIND_TONES.get(entry.kind)),
                 entry.name,
                 ", ".join(f"{a}-{b}" for a, b in entry.sessions),
                 scope,
             )
-            for column, value in enumerate(values):
-                self.calendar.setItem(row, column, QTableWidgetItem(value))
+            past = entry.day < today  # kept for reference, greyed: it no longer changes hours
+            rows.append(Row(entry.id, values, data=entry, tone="muted" if past else None))
+        self.calendar.set_rows(rows)
         self.on_calendar_selection_changed()
 
     @Slot(list)
@@ -286,10 +310,8 @@ class HoursPage(QWidget):
 
     def selected_entry(self) -> CalendarEntry | None:
         """The calendar entry of the selected row."""
-        rows = self.calendar.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self._entries):
-            return None
-        return self._entries[rows[0].row()]
+        entry = self.calendar.selected_data()
+        return entry if isinstance(entry, CalendarEntry) else None
 
     @Slot()
     def on_calendar_selection_changed(self) -> None:

@@ -48,6 +48,7 @@ from reception.modules.admin.records import RecordSection
 from reception.modules.admin.widgets import fill_sites, message_label, show_message
 from reception.registry import ModuleContext
 from shared.changes import ChangeRecord, touches
+from shared.qt.tables import Cell, Column, ColumnKind, number_cell
 from shared.services.org import (
     POLICY_ZH,
     SITE_KIND_ZH,
@@ -59,16 +60,46 @@ from shared.services.org import (
 
 CONTEXT = "OrganisationPage"
 KINDS = ("organisation",)
-SITE_COLUMNS = ("编码", "名称", "类型", "地址", "电话", "状态")
-DEPT_COLUMNS = ("编码", "名称", "简称", "状态")
-QUEUE_COLUMNS = ("站点", "字头", "名称", "叫号规则", "默认时长", "服务部门", "说明", "状态")
-WINDOW_COLUMNS = ("站点", "窗口号", "名称", "位置", "服务队列", "状态")
-for _word in (*SITE_COLUMNS, *DEPT_COLUMNS, *QUEUE_COLUMNS, *WINDOW_COLUMNS):
-    QT_TRANSLATE_NOOP(CONTEXT, _word)
+# (title, kind, sortable) per column; the long texts (an address, a description) stretch.
+Spec = tuple[tuple[str, ColumnKind, bool], ...]
+SITE_COLUMNS: Spec = (
+    ("编码", "code", True),
+    ("名称", "text", True),
+    ("类型", "text", True),
+    ("地址", "main", False),
+    ("电话", "code", False),
+    ("状态", "text", True),
+)
+DEPT_COLUMNS: Spec = (
+    ("编码", "code", True),
+    ("名称", "main", True),
+    ("简称", "text", True),
+    ("状态", "text", True),
+)
+QUEUE_COLUMNS: Spec = (
+    ("站点", "text", True),
+    ("字头", "code", True),
+    ("名称", "text", True),
+    ("叫号规则", "text", True),
+    ("默认时长", "number", True),
+    ("服务部门", "main", True),
+    ("说明", "main", False),
+    ("状态", "text", True),
+)
+WINDOW_COLUMNS: Spec = (
+    ("站点", "text", True),
+    ("窗口号", "number", True),
+    ("名称", "text", True),
+    ("位置", "main", True),
+    ("服务队列", "main", True),
+    ("状态", "text", True),
+)
+for _spec in (*SITE_COLUMNS, *DEPT_COLUMNS, *QUEUE_COLUMNS, *WINDOW_COLUMNS):
+    QT_TRANSLATE_NOOP(CONTEXT, _spec[0])
 
 
-def _headers(words: tuple[str, ...]) -> list[str]:
-    return [translate(CONTEXT, w) for w in words]
+def _columns(spec: Spec) -> list[Column]:
+    return [Column(translate(CONTEXT, title), kind, sortable) for title, kind, sortable in spec]
 
 
 class OrganisationPage(QWidget):
@@ -112,16 +143,16 @@ class OrganisationPage(QWidget):
         site_label.setBuddy(self.site_filter)
 
         self.sites = RecordSection(
-            "site", self.tr("站点"), _headers(SITE_COLUMNS), lambda r: r.active, 3
+            "site", self.tr("站点"), _columns(SITE_COLUMNS), lambda r: r.active
         )
         self.departments = RecordSection(
-            "department", self.tr("部门"), _headers(DEPT_COLUMNS), lambda r: r.active
+            "department", self.tr("部门"), _columns(DEPT_COLUMNS), lambda r: r.active
         )
         self.queues = RecordSection(
-            "queue", self.tr("业务队列"), _headers(QUEUE_COLUMNS), lambda r: r.active, (5, 6)
+            "queue", self.tr("业务队列"), _columns(QUEUE_COLUMNS), lambda r: r.active
         )
         self.windows = RecordSection(
-            "window", self.tr("窗口"), _headers(WINDOW_COLUMNS), lambda r: r.active, (3, 4)
+            "window", self.tr("窗口"), _columns(WINDOW_COLUMNS), lambda r: r.active
         )
 
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -235,7 +266,10 @@ class OrganisationPage(QWidget):
                     q.prefix,
                     q.name,
                     self._policy(q),
-                    self.tr("{n} 分钟").format(n=q.default_service_minutes),
+                    Cell(
+                        self.tr("{n} 分钟").format(n=q.default_service_minutes),
+                        sort=q.default_service_minutes,
+                    ),
                     "、".join(depts.get(c, c) for c in q.departments) or self.tr("（未指定）"),
                     q.description,
                     self._state(q.active),
@@ -248,7 +282,7 @@ class OrganisationPage(QWidget):
             [
                 (
                     names.get(w.site_code, w.site_code),
-                    w.number,
+                    number_cell(w.number),
                     w.name,
                     w.location,
                     "、".join(w.queues),
@@ -262,6 +296,8 @@ class OrganisationPage(QWidget):
 
     def on_organisation_failed(self, exc: BaseException) -> None:
         self._finish_load()
+        for section in (self.sites, self.departments, self.queues, self.windows):
+            section.load_failed()
         show_message(self.message, user_message(exc, "organisation_list"))
 
     def _finish_load(self) -> None:

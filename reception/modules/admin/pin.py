@@ -21,11 +21,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -43,16 +41,27 @@ from reception.modules.admin.pin_ops import (
 )
 from reception.modules.admin.widgets import message_label, show_message
 from reception.registry import ModuleContext
-from reception.views.tables import read_only_table
 from shared.changes import ChangeRecord, touches
-from shared.clock import to_local, utcnow
+from shared.clock import utcnow
+from shared.qt.table_cells import LOCK_PICTOGRAM
+from shared.qt.tables import Cell, Column, ColumnKind, DataTable, Row, clock_text, number_cell
 from shared.services.kiosk_pin import CHANGE_KIND, LOCKOUT, MAX_FAILURES
 
 CONTEXT = "KioskPinPage"
 KINDS = ("setting", "terminal", "organisation", CHANGE_KIND)
 #: Reload this long after the earliest lock shown should run out (clock skew between hosts).
 EXPIRY_MARGIN_MS = 500
-COLUMNS = ("范围", "名称", "站点", "密码", "错误次数", "锁定")
+#: (title, kind, sortable).
+COLUMNS: tuple[tuple[str, ColumnKind, bool], ...] = (
+    ("范围", "text", True),
+    ("名称", "main", True),
+    ("站点", "text", True),
+    ("密码", "text", True),
+    ("错误次数", "number", True),
+    ("锁定", "text", True),
+)
+#: A PIN source that leaves a kiosk with no way out for staff.
+NO_PIN = "none"
 SCOPES = {
     "hall": QT_TRANSLATE_NOOP(CONTEXT, "全局"),
     "site": QT_TRANSLATE_NOOP(CONTEXT, "站点"),
@@ -64,8 +73,8 @@ SOURCES = {
     "hall": QT_TRANSLATE_NOOP(CONTEXT, "沿用全局密码"),
     "none": QT_TRANSLATE_NOOP(CONTEXT, "未设置（自助机无法退出）"),
 }
-for _word in COLUMNS:
-    QT_TRANSLATE_NOOP(CONTEXT, _word)
+for _spec in COLUMNS:
+    QT_TRANSLATE_NOOP(CONTEXT, _spec[0])
 
 
 def _pin_field(name: str, accessible: str) -> QLineEdit:
@@ -115,11 +124,14 @@ class KioskPinPage(QWidget):
         )
         intro.setProperty("role", "muted")
         intro.setWordWrap(True)
-        self.table = read_only_table(
-            [translate(CONTEXT, c) for c in COLUMNS], self.tr("自助机密码设置情况")
+        # A locked pad, else a kiosk with no PIN at all, is selected first.
+        self.table = DataTable(
+            [Column(translate(CONTEXT, t), kind, sort) for t, kind, sort in COLUMNS],
+            self.tr("自助机密码设置情况"),
+            select="urgent_only",
         )
         self.table.setObjectName("pin_table")
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.set_loading(True, self.tr("正在读取自助机密码设置…"))
 
         self.target = QLabel(self.tr("请在左侧选择全局、站点或终端。"))
         self.target.setObjectName("pin_target")
@@ -217,32 +229,30 @@ class KioskPinPage(QWidget):
 
     def on_pins_ready(self, rows: list[PinRow]) -> None:
         self._loading = False
-        selected = self.selected()
         self.rows = rows
         now = utcnow()
-        self.table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            locked = row.locked_until is not None and row.locked_until > now
-            values = (
-                translate(CONTEXT, SCOPES[row.target.kind]),
-                row.target.name if row.target.kind != HALL else self.tr("全部站点（默认）"),
-                row.site_name,
-                translate(CONTEXT, SOURCES[row.source]),
-                str(row.failures) if row.target.kind != HALL else "",
-                self.tr("锁定至 {time}").format(time=to_local(row.locked_until).strftime("%H:%M"))
-                if locked and row.locked_until is not None
-                else "",
-            )
-            for column, value in enumerate(values):
-                self.table.setItem(index, column, QTableWidgetItem(value))
-        if selected is not None:
-            self.select(selected.target.kind, selected.target.code)
+        self.table.set_rows([self._row(row, now) for row in rows])
         self.on_table_selection_changed()
         self._watch_expiry(rows, now)
         if self._stale:
             self._stale = False
             self.reload()
         self.pins_loaded.emit(rows)
+
+    def _row(self, row: PinRow, now: datetime) -> Row:
+        locked = row.locked_at(now)
+        missing = row.source == NO_PIN
+        until = self.tr("锁定至 {time}").format(time=clock_text(row.locked_until, now))
+        values = (
+            translate(CONTEXT, SCOPES[row.target.kind]),
+            row.target.name if row.target.kind != HALL else self.tr("全部站点（默认）"),
+            row.site_name,
+            Cell(translate(CONTEXT, SOURCES[row.source]), tone="warning" if missing else None),
+            number_cell(row.failures) if row.target.kind != HALL else "",
+            Cell(until, tone="urgent", icon=LOCK_PICTOGRAM) if locked else "",
+        )
+        urgency = 2 if locked else int(missing)
+        return Row((row.target.kind, row.target.code), values, data=row, urgency=urgency)
 
     def _watch_expiry(self, rows: list[PinRow], now: datetime) -> None:
         """Reload when the earliest lock shown runs out (or stop waiting if none is shown)."""
@@ -255,22 +265,20 @@ class KioskPinPage(QWidget):
 
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = False
+        self.table.set_loading(False)
         show_message(self.message, user_message(exc, "kiosk_pin_list"))
 
     # -- selection ----------------------------------------------------------------------------
 
     def selected(self) -> PinRow | None:
         """The selected line, if any."""
-        chosen = self.table.selectionModel().selectedRows()
-        index = chosen[0].row() if chosen else -1
-        return self.rows[index] if 0 <= index < len(self.rows) else None
+        row = self.table.selected_data()
+        return row if isinstance(row, PinRow) else None
 
     def select(self, kind: str, code: str | None) -> None:
         """Select the line of the hall, a site or a terminal (tests; after a reload)."""
-        for index, row in enumerate(self.rows):
-            if row.target.kind == kind and row.target.code == code:
-                self.table.selectRow(index)
-                return
+        if self.table.row_of((kind, code)) is not None:
+            self.table.select_key((kind, code))
 
     @Slot()
     def on_table_selection_changed(self) -> None:

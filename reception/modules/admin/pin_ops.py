@@ -67,6 +67,10 @@ class PinRow:
     failures: int
     locked_until: datetime | None
 
+    def locked_at(self, now: datetime) -> bool:
+        """True while the pad stays locked at ``now``."""
+        return self.locked_until is not None and self.locked_until > now
+
 
 def load_pins(session: Session) -> list[PinRow]:
     """The hall, every site and every terminal, with where their PIN comes from.

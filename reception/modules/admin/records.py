@@ -3,26 +3,31 @@ them (issue #9).
 
 The section only lays out and reports what was asked; the page decides what each request
 does. Records are never deleted in ServiceHall, so the third button toggles between 停用 and
-启用 for the selected row.
+启用 for the selected row. The list is the console's one table (issue #19): columns fitted
+to their contents, sortable, a deactivated record greyed, and a record the page marks
+urgent selected first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from reception.views.tables import read_only_table
+from shared.qt.tables import CellLike, Column, DataTable, Row
+
+
+def record_key(record: Any) -> Hashable:
+    """A record's identity across reloads (its codes, not its changing fields)."""
+    return tuple(getattr(record, name, None) for name in ("site_code", "code", "prefix", "number"))
 
 
 class RecordSection(QWidget):
@@ -42,9 +47,8 @@ class RecordSection(QWidget):
         self,
         name: str,
         title: str,
-        headers: Sequence[str],
+        columns: Sequence[Column],
         is_active: Callable[[Any], bool],
-        stretch: int | Sequence[int] = 1,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -63,12 +67,12 @@ class RecordSection(QWidget):
         self.toggle_button = self._button(
             f"{name}_toggle", self.tr("停用"), f"{title}{self.tr('停用或启用')}"
         )
-        self.table = read_only_table(headers, title)
-        self.table.setObjectName(f"{name}_table")
         # Every column fits its contents; the long ones (a name, a location) share the rest.
-        header = self.table.horizontalHeader()
-        for column in [stretch] if isinstance(stretch, int) else stretch:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table = DataTable(
+            columns, title, select="urgent_only", empty_text=self.tr("还没有记录。")
+        )
+        self.table.setObjectName(f"{name}_table")
+        self.table.set_loading(True, self.tr("正在读取…"))
 
         bar = QHBoxLayout()
         bar.addWidget(heading)
@@ -100,39 +104,53 @@ class RecordSection(QWidget):
         """Put another action (测试打印, 设置打印机) after the standard ones."""
         self.extra_bar.addWidget(button)
 
-    def set_records(self, records: Sequence[Any], rows: Sequence[Sequence[Any]]) -> None:
-        """Show ``records``, each as the texts in ``rows``; keeps the selection by index."""
-        selected = self.selected_row()
+    def set_records(
+        self,
+        records: Sequence[Any],
+        rows: Sequence[Sequence[CellLike]],
+        urgency: Callable[[Any], int] | None = None,
+    ) -> None:
+        """Show ``records``, each as the cells in ``rows``; the record chosen stays selected.
+
+        ``urgency`` ranks records that need attention (a failed test print): the most urgent
+        is selected when nothing was chosen.
+        """
         self._records = list(records)
-        self.table.setRowCount(len(rows))
-        for row, values in enumerate(rows):
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(str(value))
-                item.setToolTip(str(value))  # a cell cut short still reads in full
-                self.table.setItem(row, column, item)
+        self.table.set_rows(
+            [
+                Row(
+                    record_key(record),
+                    values,
+                    data=record,
+                    urgency=urgency(record) if urgency else 0,
+                    tone=None if self._is_active(record) else "muted",
+                )
+                for record, values in zip(records, rows, strict=True)
+            ]
+        )
         self.count.setText(self.tr("共 {n} 项").format(n=len(records)))
-        if selected is not None and selected < len(self._records):
-            self.table.selectRow(selected)
         self.on_table_selection_changed()
+
+    def load_failed(self) -> None:
+        """The load failed: stop showing it as loading."""
+        self.table.set_loading(False)
 
     def records(self) -> list[Any]:
         """The records shown, in row order."""
         return list(self._records)
 
     def selected_row(self) -> int | None:
-        """The selected row, if any."""
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].row() if rows else None
+        """The selected row (as shown), if any."""
+        return self.table.selected_row()
 
     def selected(self) -> Any:
         """The selected record, if any."""
-        row = self.selected_row()
-        return self._records[row] if row is not None and row < len(self._records) else None
+        return self.table.selected_data()
 
     def select(self, predicate: Callable[[Any], bool]) -> None:
         """Select the first record ``predicate`` accepts (tests, and after saving)."""
-        for row, record in enumerate(self._records):
-            if predicate(record):
+        for row in range(self.table.rowCount()):
+            if predicate(self.table.data_at(row)):
                 self.table.selectRow(row)
                 return
 
@@ -156,8 +174,9 @@ class RecordSection(QWidget):
 
     @Slot(int, int)
     def on_table_cell_double_clicked(self, row: int, _column: int) -> None:
-        if row < len(self._records):
-            self.edit_requested.emit(self._records[row])
+        record = self.table.data_at(row)
+        if record is not None:
+            self.edit_requested.emit(record)
 
     @Slot()
     def on_toggle_clicked(self) -> None:

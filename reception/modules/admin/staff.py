@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,12 +33,13 @@ from reception.modules.admin.staff_dialogs import (
     ResetPasswordDialog,
     TemporaryPasswordDialog,
 )
-from reception.modules.admin.widgets import message_label, show_message, widen_columns
+from reception.modules.admin.widgets import message_label, show_message
 from reception.registry import ModuleContext
 from reception.roles import roles_text
-from reception.views.tables import read_only_table
 from shared.changes import ChangeRecord, touches
-from shared.clock import to_local, utcnow
+from shared.clock import utcnow
+from shared.qt.table_cells import LOCK_PICTOGRAM
+from shared.qt.tables import Cell, Column, DataTable, Row, clock_text
 from shared.services.staff import StaffInfo, grantable_roles
 
 WATCHED = frozenset({"staff", "organisation"})
@@ -62,12 +62,13 @@ class StaffPage(QWidget):
     action_failed = Signal(str)
     password_shown = Signal(str)
 
+    #: (title, kind): every column sorts (a manager looks for a person, a role, a site).
     COLUMNS = (
-        QT_TRANSLATE_NOOP("StaffPage", "用户名"),
-        QT_TRANSLATE_NOOP("StaffPage", "姓名"),
-        QT_TRANSLATE_NOOP("StaffPage", "角色"),
-        QT_TRANSLATE_NOOP("StaffPage", "所属站点"),
-        QT_TRANSLATE_NOOP("StaffPage", "状态"),
+        (QT_TRANSLATE_NOOP("StaffPage", "用户名"), "code"),
+        (QT_TRANSLATE_NOOP("StaffPage", "姓名"), "text"),
+        (QT_TRANSLATE_NOOP("StaffPage", "角色"), "main"),
+        (QT_TRANSLATE_NOOP("StaffPage", "所属站点"), "text"),
+        (QT_TRANSLATE_NOOP("StaffPage", "状态"), "text"),
     )
 
     def __init__(self, context: ModuleContext, parent: QWidget | None = None) -> None:
@@ -90,11 +91,15 @@ class StaffPage(QWidget):
         self.refresh_button.setAccessibleName(self.tr("刷新账号列表"))
         self.message = message_label("staff_message")
 
-        self.table = read_only_table(
-            [self.tr(c) for c in self.COLUMNS], self.tr("工作人员账号列表")
+        # A locked account is selected first: 解锁 is what its owner is waiting for.
+        self.table = DataTable(
+            [Column(self.tr(title), kind, True) for title, kind in self.COLUMNS],
+            self.tr("工作人员账号列表"),
+            select="urgent_only",
+            empty_text=self.tr("还没有账号。"),
         )
         self.table.setObjectName("staff_table")
-        widen_columns(self.table, 2, 3)
+        self.table.set_loading(True, self.tr("正在读取账号…"))
 
         self.edit_button = self._button("staff_edit", self.tr("编辑"))
         self.reset_button = self._button("staff_reset", self.tr("重置密码"))
@@ -168,24 +173,28 @@ class StaffPage(QWidget):
         )
 
     def on_staff_ready(self, listing: ops.StaffListing) -> None:
-        selected = self.selected()
         self._rows, self._sites = listing.rows, listing.sites
         names = {site.code: site.name for site in listing.sites}
         now = utcnow()
-        self.table.setRowCount(len(self._rows))
-        for row, info in enumerate(self._rows):
+        rows = []
+        for info in self._rows:
             site = names.get(info.site_code, info.site_code) if info.site_code else None
+            locked = info.locked_at(now)
+            status = Cell(
+                self._status(info, now),
+                tone="warning" if locked else None,
+                icon=LOCK_PICTOGRAM if locked else None,
+            )
             values = (
                 info.username,
                 info.display_name,
                 roles_text(info.roles),
                 site or self.tr("全部站点"),
-                self._status(info, now),
+                status,
             )
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-            if selected is not None and info.username == selected.username:
-                self.table.selectRow(row)
+            tone = "muted" if info.disabled else None
+            rows.append(Row(info.username, values, data=info, urgency=int(locked), tone=tone))
+        self.table.set_rows(rows)
         self.summary.setText(self.tr("共 {count} 个账号").format(count=len(self._rows)))
         self.on_table_selection_changed()
         self._finish_load()
@@ -193,6 +202,7 @@ class StaffPage(QWidget):
 
     def on_staff_failed(self, exc: BaseException) -> None:
         self._finish_load()
+        self.table.set_loading(False)
         message = user_message(exc, "staff_list")
         show_message(self.message, message)
         self.load_failed.emit(message)
@@ -206,8 +216,8 @@ class StaffPage(QWidget):
     def _status(self, info: StaffInfo, now: datetime) -> str:
         if info.disabled:
             return str(self.tr("已停用"))
-        if info.locked_until is not None and info.locked_until > now:
-            until = to_local(info.locked_until).strftime("%H:%M")
+        if info.locked_at(now) and info.locked_until is not None:
+            until = clock_text(info.locked_until, now)
             return str(self.tr("已锁定至 {time}")).format(time=until)
         if info.must_change_password:
             return str(self.tr("待修改密码"))
@@ -226,18 +236,12 @@ class StaffPage(QWidget):
 
     def selected(self) -> StaffInfo | None:
         """The account of the selected row."""
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self._rows):
-            return None
-        return self._rows[rows[0].row()]
+        info = self.table.selected_data()
+        return info if isinstance(info, StaffInfo) else None
 
     def select_username(self, username: str) -> None:
         """Select the row of ``username``."""
-        for row, info in enumerate(self._rows):
-            if info.username == username:
-                self.table.selectRow(row)
-                return
-        raise KeyError(username)
+        self.table.select_key(username)
 
     @Slot()
     def on_table_selection_changed(self) -> None:
@@ -246,7 +250,7 @@ class StaffPage(QWidget):
             button.setEnabled(info is not None)
         if info is None:
             return
-        locked = info.locked_until is not None and info.locked_until > utcnow()
+        locked = info.locked_at(utcnow())
         self.disable_button.setEnabled(not info.disabled)
         self.enable_button.setEnabled(info.disabled)
         self.unlock_button.setEnabled(locked)

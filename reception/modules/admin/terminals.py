@@ -36,15 +36,30 @@ from reception.modules.admin.terminal_ops import (
 from reception.modules.admin.widgets import message_label, show_message
 from reception.registry import ModuleContext
 from shared.changes import ChangeRecord, touches
-from shared.clock import to_local
+from shared.qt.tables import Cell, Column, ColumnKind, clock_text
 from shared.services.org.workbook_format import TERMINAL_KIND_ZH
-from shared.services.terminals import PRINTED, TerminalInfo, TestPrintJob, TestPrintOutcome
+from shared.services.terminals import (
+    FAILED,
+    PRINTED,
+    TerminalInfo,
+    TestPrintJob,
+    TestPrintOutcome,
+)
 
 CONTEXT = "TerminalsPage"
 KINDS = ("terminal", "organisation")
-COLUMNS = ("编号", "类型", "站点", "位置", "打印机", "最近测试打印", "状态")
-for _word in COLUMNS:
-    QT_TRANSLATE_NOOP(CONTEXT, _word)
+#: (title, kind, sortable): a terminal is found by its code, kind, site or location.
+COLUMNS: tuple[tuple[str, ColumnKind, bool], ...] = (
+    ("编号", "code", True),
+    ("类型", "text", True),
+    ("站点", "text", True),
+    ("位置", "main", True),
+    ("打印机", "text", True),
+    ("最近测试打印", "text", True),
+    ("状态", "text", True),
+)
+for _spec in COLUMNS:
+    QT_TRANSLATE_NOOP(CONTEXT, _spec[0])
 
 
 class TerminalsPage(QWidget):
@@ -85,9 +100,8 @@ class TerminalsPage(QWidget):
         self.section = RecordSection(
             "terminal",
             self.tr("终端与打印机"),
-            [translate(CONTEXT, c) for c in COLUMNS],
+            [Column(translate(CONTEXT, title), kind, sort) for title, kind, sort in COLUMNS],
             lambda t: t.active,
-            3,
         )
         self.card = TerminalCard()
         self.printer_button = self.card.printer_button
@@ -152,21 +166,26 @@ class TerminalsPage(QWidget):
                 names.get(t.site_code, t.site_code),
                 t.location,
                 printer_text(t),
-                self._last_print(t),
+                Cell(
+                    self._last_print(t),
+                    sort=t.last_print_at,
+                    tone="warning" if t.last_print_result == FAILED else None,
+                    tip=t.last_print_detail or None,
+                ),
                 self.tr("在用") if t.active else self.tr("已停用"),
             )
             for t in listing.terminals
         ]
-        self.section.set_records(listing.terminals, rows)
-        for row, info in enumerate(listing.terminals):
-            item = self.section.table.item(row, 5)
-            if item is not None and info.last_print_detail:
-                item.setToolTip(info.last_print_detail)
+        # A printer whose last test failed is selected first: 测试打印 is one press away.
+        self.section.set_records(
+            listing.terminals, rows, lambda t: int(t.active and t.last_print_result == FAILED)
+        )
         self.on_table_selection_changed()
         self.terminals_loaded.emit(listing)
 
     def on_terminals_failed(self, exc: BaseException) -> None:
         self._finish_load()
+        self.section.load_failed()
         show_message(self.message, user_message(exc, "terminal_list"))
 
     def _finish_load(self) -> None:
@@ -178,7 +197,7 @@ class TerminalsPage(QWidget):
     def _last_print(self, info: TerminalInfo) -> str:
         if not info.last_print_result or info.last_print_at is None:
             return str(self.tr("未测试"))
-        when = to_local(info.last_print_at).strftime("%m-%d %H:%M")
+        when = clock_text(info.last_print_at)
         word = self.tr("成功") if info.last_print_result == PRINTED else self.tr("失败")
         return f"{word} {when}"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from reception.i18n import QT_TRANSLATE_NOOP, translate
 from reception.modules.admin.ops import SiteChoice
@@ -19,8 +19,6 @@ SOURCE_WORDS = {
     "hall": QT_TRANSLATE_NOOP(CONTEXT, "全局"),
     "site": QT_TRANSLATE_NOOP(CONTEXT, "本站点"),
 }
-MIN_COLUMN = 140
-ROW_HEIGHT = 40
 #: Times offered in the time boxes: quarter hours, and 24:00 to end a day.
 TIME_CHOICES = (
     "",
@@ -68,18 +66,6 @@ def fill_sites(
     index = combo.findData(current) if current is not None else 0
     combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
-
-
-def widen_columns(table: QTableWidget, *stretch: int) -> None:
-    """Readable columns: each at least :data:`MIN_COLUMN` wide (fitted to its contents), the
-    ``stretch`` columns sharing the spare width, and rows tall enough to read and touch."""
-    header = table.horizontalHeader()
-    header.setMinimumSectionSize(MIN_COLUMN)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    for column in stretch:
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-    header.setStretchLastSection(False)
-    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
 
 
 def time_box(name: str) -> QComboBox:

@@ -48,6 +48,10 @@ class StaffInfo:
     locked_until: datetime | None
     must_change_password: bool = False
 
+    def locked_at(self, now: datetime) -> bool:
+        """True while too many wrong passwords keep the account locked at ``now``."""
+        return self.locked_until is not None and self.locked_until > now
+
 
 def _info(staff: Staff, site_code: str | None) -> StaffInfo:
     return StaffInfo(

@@ -41,7 +41,7 @@ from shared.models.catalog import MatterBundle
 from shared.models.tickets import PRIORITIES
 from shared.services.hours import HallState, state_from_hours
 from shared.services.tickets.allocate import TicketPlan, allocate_ticket
-from shared.services.tickets.directory import Directory, directory
+from shared.services.tickets.directory import Directory, QueueEntry, directory
 from shared.services.tickets.views import TicketView, describe_ticket
 
 CHANNELS = ("kiosk", "desk", "cli", "priority")
@@ -97,7 +97,8 @@ def plan_ticket(
     Raises:
         ValidationError: a bad priority, channel or request key.
         NotFound: no such site, queue (or it no longer takes tickets) or matter.
-        Conflict: the hall is closed (the kiosk always; others unless ``override_hours``).
+        Conflict: the matter belongs to another queue; the hall is closed (the kiosk always;
+            others unless ``override_hours``).
     """
     now = now or utcnow()
     _check_input(priority, channel, request_key)
@@ -129,7 +130,9 @@ def plan_ticket(
                 **common,
             )
     the_queue = known.queue(the_site, queue.strip().upper())
-    matter_id, bundle_id = _matter_or_bundle(session, matter) if matter else (None, None)
+    matter_id, bundle_id = (
+        _matter_of_queue(session, known, the_queue, matter) if matter else (None, None)
+    )
     if channel == "kiosk" or not override_hours:
         state = hall_state_at(session, known, the_site.id, now)
         if not state.is_open:
@@ -144,20 +147,42 @@ def plan_ticket(
     )
 
 
-def _matter_or_bundle(session: Session, code: str) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+def _matter_of_queue(
+    session: Session, known: Directory, queue: QueueEntry, code: str
+) -> tuple[uuid.UUID | None, uuid.UUID | None]:
     """The matter with ``code``, else the 一件事 bundle (its ticket lists the bundle's
-    materials); each a look-up by a unique code.
+    materials); each a look-up by a unique code. It must be served by ``queue``: a ticket
+    for a matter of queue D in queue A would send the visitor to the wrong windows with the
+    wrong checklist (issue #19).
 
     Raises:
         NotFound: neither has that code.
+        Conflict: it belongs to another queue (the message names the right one).
     """
-    matter_id = session.scalar(select(ServiceMatter.id).where(ServiceMatter.code == code))
-    if matter_id is not None:
-        return matter_id, None
-    bundle_id = session.scalar(select(MatterBundle.id).where(MatterBundle.code == code))
-    if bundle_id is None:
+    row = session.execute(
+        select(ServiceMatter.id, ServiceMatter.name, ServiceMatter.queue_prefix).where(
+            ServiceMatter.code == code
+        )
+    ).first()
+    bundle = False
+    if row is None:
+        row = session.execute(
+            select(MatterBundle.id, MatterBundle.name, MatterBundle.queue_prefix).where(
+                MatterBundle.code == code
+            )
+        ).first()
+        bundle = True
+    if row is None:
         raise NotFound(f"no such matter: {code}", "找不到该事项。")
-    return None, bundle_id
+    found_id, name, prefix = row
+    if prefix != queue.prefix:
+        right = known.queues.get((queue.site_id, prefix))
+        served = f"{prefix}（{right.name}）" if right is not None else prefix
+        raise Conflict(
+            f"matter {code} is served by queue {prefix}, not {queue.prefix}",
+            f"“{name}”应取 {served}号办理，不能在 {queue.prefix}（{queue.name}）取号。",
+        )
+    return (None, found_id) if bundle else (found_id, None)
 
 
 def issue_ticket(

@@ -33,7 +33,12 @@ def hall(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def issued(seeded_sqlite_url: str) -> tuple[str, dict[str, object], ServiceMatter]:
     engine = create_hall_engine(seeded_sqlite_url)
     with sessionmaker(engine, expire_on_commit=False)() as session:
-        candidates = session.scalars(select(ServiceMatter).order_by(ServiceMatter.code).limit(50))
+        candidates = session.scalars(
+            select(ServiceMatter)
+            .where(ServiceMatter.queue_prefix == "A")  # an A ticket takes a matter of queue A
+            .order_by(ServiceMatter.code)
+            .limit(50)
+        )
         # Materials are groups of items (issue #11).
         matter = next(m for m in candidates if len(m.materials[0]["items"]) >= 2)
     engine.dispose()

@@ -31,10 +31,12 @@ def gb(text: str) -> bytes:
     return text.encode("gb18030")
 
 
-def test_text_is_gb18030(slip: TicketSlip) -> None:
+def test_text_is_gb2312(slip: TicketSlip) -> None:
     data = render_ticket_escpos(slip)
-    for text in ["华容区政务服务中心", "综合受理", "前面还有 3 人", "预计等候：5–10 分钟"]:
+    # The range's dash goes out as ASCII "-" (issue #19): GB18030's A8 43 is not GB2312.
+    for text in ["华容区政务服务中心", "综合受理", "前面还有 3 人", "预计等候 5-10 分钟"]:
         assert gb(text) in data, text
+    assert gb("–") not in data
     assert gb("办理事项：居民身份证换领") in data
     assert gb("□ 居民户口簿（原件1份，复印件1份）") in data
     assert "华容".encode() not in data  # no UTF-8 leaked through
@@ -117,8 +119,11 @@ def test_long_lines_wrap_to_the_paper(slip: TicketSlip) -> None:
     text_lines = [
         line for line in re.sub(rb"\x1b[a-zA-Z!@].|\x1d!.", b"", data).split(b"\n") if line
     ]
-    joined = b"".join(text_lines)
+    # Wrapped lines stand under the name, not under 办理事项： (issue #19): strip the indent.
+    joined = b"".join(line.lstrip(b" ") for line in text_lines)
     assert gb(name[:10]) in joined and gb(name[-10:]) in joined
+    indented = [line for line in text_lines if line.startswith(b" " * len(gb("办理事项：")))]
+    assert len(indented) >= 2
     for line in text_lines:
         try:
             text = line.decode("gb18030")

@@ -113,7 +113,12 @@ def test_an_issued_ticket_renders_with_its_materials_and_a_code_that_verifies(
 ) -> None:
     open_at = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in the hall
     with seeded_factory.begin() as session:
-        candidates = session.scalars(select(ServiceMatter).order_by(ServiceMatter.code).limit(50))
+        candidates = session.scalars(
+            select(ServiceMatter)
+            .where(ServiceMatter.queue_prefix == "A")  # a queue-A ticket takes an A matter
+            .order_by(ServiceMatter.code)
+            .limit(50)
+        )
         # Materials are groups of items (issue #11).
         matter = next(m for m in candidates if len(m.materials[0]["items"]) >= 3)
         view = issue_ticket(

@@ -130,7 +130,12 @@ def test_the_write_transaction_holds_only_the_allocation(
     factory, seen = capture
     reads = create_read_session_factory(factory)
     with reads() as session:
-        matter = session.scalar(select(ServiceMatter.code).order_by(ServiceMatter.code).limit(1))
+        matter = session.scalar(  # a matter of queue B: its ticket must be a B ticket
+            select(ServiceMatter.code)
+            .where(ServiceMatter.queue_prefix == "B")
+            .order_by(ServiceMatter.code)
+            .limit(1)
+        )
     issue_ticket_in(factory, reads, site="huarong", queue="A", now=OPEN)  # warm the cache
     seen.reset()
     ticket = issue_ticket_in(
