@@ -508,12 +508,7 @@ def resolve(
     if outcome not in ("rectified", "explained"):
         raise ValidationError("outcome is rectified or explained", "请选择整改或说明。")
     case, member, now = _step(session, case_id, staff, ("verified",), "resolve", now)
-    case.outcome = outcome
-    case.outcome_note = _written(note, "what was done", "整改或说明情况")
-    case.decided_by = member.id
-    case.state = "closed"
-    case.closed_at = now
-    _log_step(session, case, member, "closed", now, {"outcome": outcome})
+    _close(session, case, member, outcome, _written(note, "what was done", "整改或说明情况"), now)
     return case
 
 
@@ -551,13 +546,25 @@ def decide_appeal(
     case, member, now = _step(session, case_id, staff, ("appealed",), "decide", now)
     if member.id == case.appealed_by:
         raise Conflict("the appeal must be decided by someone else", "申诉须由另一位负责人审核。")
-    case.outcome = "appeal_upheld" if upheld else "appeal_rejected"
-    case.outcome_note = _written(note, "the decision's reason", "审核意见")
+    outcome = "appeal_upheld" if upheld else "appeal_rejected"
+    _close(session, case, member, outcome, _written(note, "the decision's reason", "审核意见"), now)
+    return case
+
+
+def _close(
+    session: Session,
+    case: EvaluationCase,
+    member: Staff,
+    outcome: str,
+    note: str,
+    now: datetime,
+) -> None:
+    case.outcome = outcome
+    case.outcome_note = note
     case.decided_by = member.id
     case.state = "closed"
     case.closed_at = now
-    _log_step(session, case, member, "closed", now, {"outcome": case.outcome})
-    return case
+    _log_step(session, case, member, "closed", now, {"outcome": outcome})
 
 
 def open_cases(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -228,23 +228,39 @@ def book_tour(
         },
     )
     if overridden:
-        audit(
-            session,
-            "tour.override",
-            actor=who.username,
-            actor_id=who.id,
-            entity_kind="tour",
-            entity_id=tour.id,
-            site_id=tour.site_id,
-            now=now,
-            detail={
-                "rules": sorted({c.rule for c in overridden}),
-                "reasons": [c.message for c in overridden],
-                "override_reason": reason,
-                "by": who.username,
-            },
-        )
+        audit_override(session, who, tour, overridden, reason, now)
     return tour_view(session, tour)
+
+
+def audit_override(
+    session: Session,
+    who: Actor,
+    tour: Tour,
+    overridden: Sequence[Any],
+    reason: str | None,
+    now: dt.datetime,
+    **extra: Any,
+) -> None:
+    """The audit entry of a rule overridden for ``tour`` (a booking, or ``extra`` naming the
+    action, as a move): which rules, what they said, why, by whom."""
+    audit(
+        session,
+        "tour.override",
+        actor=who.username,
+        actor_id=who.id,
+        entity_kind="tour",
+        entity_id=tour.id,
+        site_id=tour.site_id,
+        now=now,
+        detail={
+            **{k: v for k, v in extra.items() if k == "action"},
+            "rules": sorted({c.rule for c in overridden}),
+            "reasons": [c.message for c in overridden],
+            "override_reason": reason,
+            "by": who.username,
+            **{k: v for k, v in extra.items() if k != "action"},
+        },
+    )
 
 
 def _step(

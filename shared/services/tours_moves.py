@@ -28,7 +28,7 @@ from shared.errors import Conflict, ValidationError
 from shared.models import Site, Tour
 from shared.services.audit import audit
 from shared.services.staff import StaffInfo
-from shared.services.tours import decide_override
+from shared.services.tours import audit_override, decide_override
 from shared.services.tours_rules import (
     RuleConflict,
     TourDraft,
@@ -223,24 +223,7 @@ def move_tour(
         detail={"from": plan.before, "to": after},
     )
     if overridden:
-        audit(
-            session,
-            "tour.override",
-            actor=who.username,
-            actor_id=who.id,
-            entity_kind="tour",
-            entity_id=found.id,
-            site_id=found.site_id,
-            now=now,
-            detail={
-                "action": "move",
-                "rules": sorted({c.rule for c in overridden}),
-                "reasons": [c.message for c in overridden],
-                "override_reason": reason,
-                "by": who.username,
-                "to": after,
-            },
-        )
+        audit_override(session, who, found, overridden, reason, now, action="move", to=after)
     return tour_view(session, found)
 
 
