@@ -31,7 +31,13 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from kiosk.screens.common import DeskHelp, MessageScreen, register_built
 from kiosk.screens.names import RATING
 from kiosk.screens.priority_views import ChoiceScreen
-from kiosk.screens.rating_views import LEVELS, LevelScreen, NumberScreen, ReasonsScreen
+from kiosk.screens.rating_views import (
+    LEVELS,
+    LevelScreen,
+    NumberScreen,
+    ReasonsScreen,
+    ThanksScreen,
+)
 from kiosk.window import KioskWindow
 from shared.errors import HallError
 from shared.qt.tasks import TaskRunner
@@ -112,7 +118,7 @@ class RatingFlow(QObject):
         self.number = NumberScreen()
         self.levels = LevelScreen()
         self.reasons = ReasonsScreen()
-        self.done = MessageScreen(_tr("感谢您的评价"), "")
+        self.done = ThanksScreen()
         self.message = MessageScreen(_tr("评价"), "")
         register_built(
             window,
@@ -222,10 +228,13 @@ class RatingFlow(QObject):
         """Not found, not finished or already rated: say so under the number."""
         self.number.next_button.setEnabled(len(self.number.number) >= 2)
         if isinstance(exc, HallError):
-            self.number.show_error(exc.message_zh)
-            return
-        log.warning("kiosk rating lookup failed: %s", type(exc).__name__)
-        self.number.show_error(self._try_later())
+            text = exc.message_zh
+        else:
+            log.warning("kiosk rating lookup failed: %s", type(exc).__name__)
+            text = self._try_later()
+        self.number.show_error(text)
+        # Said at once: focus stays on the keys, so a screen reader would not hear it otherwise.
+        self.window.guidance.announce(self.number.error_label, text, assertive=True)
 
     def on_level_chosen(self, level: int) -> None:
         """A bad level asks what went wrong; any other is stored at once."""
@@ -317,7 +326,7 @@ class RatingFlow(QObject):
             )
         else:
             detail = _tr("您的评价会帮助我们改进服务。")
-        self.done.set_message(
+        self.done.set_rating(
             _tr("您的评价：{level}").format(level=_level_name(rated.level)), detail
         )
         if self.window.current_name in SCREENS:

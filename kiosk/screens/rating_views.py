@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.screens.common import wrapped_label
+from kiosk.screens.common import MessageScreen, wrapped_label
 from kiosk.screens.priority_views import NavRow, action_button
 
 #: The five levels, best first, as the national 好差评 names them; stored 5 down to 1.
@@ -287,3 +287,22 @@ class ReasonsScreen(QWidget):
         """Why it could not be stored (hidden when empty)."""
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
+
+
+class ThanksScreen(MessageScreen):
+    """感谢您的评价, with the level given and what happens next; the result takes focus on
+    entry (entry_focus), so a screen reader says it, not only the thanks."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_tr("感谢您的评价"), "", parent=parent)
+
+    def set_rating(self, level_text: str, next_step: str) -> None:
+        """The level given (您的评价：满意) and what happens next."""
+        self.set_message(level_text, next_step)
+        self.message_label.setAccessibleName(
+            "，".join((_tr("感谢您的评价"), level_text, next_step))
+        )
+
+    def entry_focus(self) -> QWidget:
+        """The result takes focus on entry."""
+        return self.message_label

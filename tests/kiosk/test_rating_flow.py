@@ -106,6 +106,11 @@ def test_a_ticket_is_rated_by_its_number_once(
         visitor.rate(4)
     assert visitor.screen == DONE
     assert visitor.flow.done.message_label.text() == "您的评价：满意"
+    # A screen reader hears the result: it has the focus, and its name says it all.
+    assert QApplication.focusWidget() is visitor.flow.done.message_label
+    assert visitor.flow.done.message_label.accessibleName() == (
+        "感谢您的评价，您的评价：满意，您的评价会帮助我们改进服务。"
+    )
     assert rated.args[0].case_id is None
     with sqlite_factory() as session:
         (row,) = session.scalars(select(Evaluation)).all()
@@ -115,8 +120,11 @@ def test_a_ticket_is_rated_by_its_number_once(
     visitor.open()
     visitor.number(number)
     visitor.touch(visitor.flow.number.next_button)
+    kiosk.window.guidance.set_asked(True)  # 语音 on: what is announced is also said (recorded)
+    heard = kiosk.window.guidance.announcer.history
     qtbot.waitUntil(visitor.flow.number.error_label.isVisible, timeout=WAIT)
     assert visitor.flow.number.error_label.text() == "这张号票已经评价过了，谢谢您。"
+    assert heard[-1] == "这张号票已经评价过了，谢谢您。"  # announced, not only shown
     assert visitor.screen == NUMBER
     assert _count(sqlite_factory, Evaluation) == 1
 
