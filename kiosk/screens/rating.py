@@ -61,7 +61,6 @@ CHOICES = (
     (TICKET, "评价我办理的业务", "输入号票上的号码，评价窗口的服务"),
     (HALL, "评价大厅整体服务", "环境、秩序、指引等"),
 )
-BAD = (2, 1)
 
 Clock = Callable[[], datetime]
 
@@ -241,7 +240,7 @@ class RatingFlow(QObject):
         if self._submitting:
             return
         self.level = level
-        if level in BAD:
+        if self.menu is not None and level in self.menu.bad_levels:
             self.reasons.clear()
             self.window.show_screen(REASONS)
             return

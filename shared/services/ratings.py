@@ -205,6 +205,8 @@ class RatingMenu:
     site_code: str
     prefixes: tuple[str, ...]
     reasons: tuple[str, ...]
+    #: The levels that ask for reasons and open a case (不满意, 非常不满意).
+    bad_levels: tuple[int, ...] = BAD_LEVELS
 
 
 @dataclass(frozen=True)
