@@ -320,14 +320,6 @@ SPECS: dict[str, SettingSpec] = {
             ["态度生硬", "一次性告知不到位", "等候太久", "材料要求不清", "办理效率低", "其他"],
             checker=_reasons,
         ),
-        _int(
-            "rating_pad_seconds",
-            "评价器等待时间（秒）",
-            "seconds the rating pad waits for an answer before it records no rating (10-600)",
-            60,
-            10,
-            600,
-        ),
         SettingSpec(
             "kiosk_pin_hash",
             "自助机管理密码",
